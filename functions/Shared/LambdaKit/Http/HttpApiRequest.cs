@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Functions.LambdaKit.Identity;
+using Functions.LambdaKit.Runtime;
+
+namespace Functions.LambdaKit.Http;
+
+/// <summary>A request with its tenant established, plus strict accessors for its parts.</summary>
+public sealed class HttpApiRequest
+{
+    private QueryParameters? _query;
+
+    /// <summary>Wraps a raw event for the given tenant.</summary>
+    public HttpApiRequest(APIGatewayHttpApiV2ProxyRequest raw, Tenant tenant, ILambdaContext context)
+    {
+        Raw = raw;
+        Tenant = tenant;
+        Context = context;
+    }
+
+    /// <summary>The event as API Gateway sent it.</summary>
+    public APIGatewayHttpApiV2ProxyRequest Raw { get; }
+
+    /// <summary>The caller.</summary>
+    public Tenant Tenant { get; }
+
+    /// <summary>The invocation.</summary>
+    public ILambdaContext Context { get; }
+
+    /// <summary>Cancelled shortly before the function's deadline.</summary>
+    public CancellationToken CancellationToken => Context.CancellationToken;
+
+    /// <summary>The id callers see (API Gateway's request id), used as the problem <c>instance</c>.</summary>
+    public string RequestId => HttpApiFunction.RequestIdOf(Raw, Context);
+
+    /// <summary>The strictly parsed query string.</summary>
+    /// <exception cref="ProblemException">400 when it is malformed.</exception>
+    public QueryParameters Query => _query ??= QueryParameters.From(Raw);
+
+    /// <summary>A path parameter of the route, or null.</summary>
+    public string? PathParameter(string name) =>
+        Raw.PathParameters is { } parameters && parameters.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>A header by case-insensitive name, or null.</summary>
+    public string? Header(string name)
+    {
+        if (Raw.Headers is null)
+        {
+            return null;
+        }
+
+        foreach (var (key, value) in Raw.Headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The body's bytes, decoding base64 when API Gateway sent it so.
+    /// </summary>
+    /// <exception cref="ProblemException">413 over <paramref name="maxBytes"/>; 400 for bad base64.</exception>
+    public byte[] BodyBytes(int maxBytes)
+    {
+        var body = Raw.Body ?? string.Empty;
+        byte[] bytes;
+        if (Raw.IsBase64Encoded)
+        {
+            // A base64 text of n chars decodes to at most 3n/4 bytes: refuse early without decoding.
+            if ((long)body.Length / 4 * 3 > maxBytes + 2L)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            try
+            {
+                bytes = Convert.FromBase64String(body);
+            }
+            catch (FormatException exception)
+            {
+                throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body", "The body is marked base64 but is not valid base64.", exception);
+            }
+        }
+        else
+        {
+            // UTF-8 needs at least a byte per char, so a longer text is too large without encoding it.
+            if (body.Length > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            bytes = Encoding.UTF8.GetBytes(body);
+        }
+
+        return bytes.Length > maxBytes ? throw TooLarge(maxBytes) : bytes;
+    }
+
+    /// <summary>
+    /// Deserializes a JSON body: the media type must be <c>application/json</c> (or a
+    /// <c>+json</c> type), the body at most <paramref name="maxBytes"/>, valid UTF-8 JSON
+    /// and not <c>null</c>.
+    /// </summary>
+    /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
+    public T ReadJson<T>(JsonTypeInfo<T> typeInfo, int maxBytes)
+        where T : class
+    {
+        var mediaType = Header("content-type")?.Split(';')[0].Trim();
+        if (mediaType is null
+            || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                 || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                     && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))))
+        {
+            throw new ProblemException(415, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
+                "Send the body as application/json.");
+        }
+
+        var bytes = BodyBytes(maxBytes);
+        if (bytes.Length == 0)
+        {
+            throw ProblemException.InvalidBody("The body is empty; send a JSON object.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, typeInfo)
+                ?? throw ProblemException.InvalidBody("The body is JSON null; send a JSON object.");
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+            throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body",
+                $"The body is not valid JSON for this route{where}.", exception);
+        }
+    }
+
+    private static ProblemException TooLarge(int maxBytes) =>
+        new(413, ProblemTypes.PayloadTooLarge, "Payload too large", $"The body exceeds {maxBytes} bytes.");
+}

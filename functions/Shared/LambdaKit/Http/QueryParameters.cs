@@ -1,0 +1,147 @@
+using System.Text;
+
+namespace Functions.LambdaKit.Http;
+
+/// <summary>
+/// The query string, parsed strictly from <c>rawQueryString</c>: API Gateway's
+/// <c>queryStringParameters</c> joins repeated values with commas, which makes a value that
+/// contains a comma indistinguishable from two values.
+/// </summary>
+public sealed class QueryParameters
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly Dictionary<string, List<string>> _values;
+
+    private QueryParameters(Dictionary<string, List<string>> values) => _values = values;
+
+    /// <summary>The distinct parameter names present.</summary>
+    public IEnumerable<string> Names => _values.Keys;
+
+    /// <summary>
+    /// Parses the request's query. Percent-escapes must be well formed and decode to valid
+    /// UTF-8; '+' means a space (as in HTML forms).
+    /// </summary>
+    /// <exception cref="ProblemException">400 when the query string is malformed.</exception>
+    public static QueryParameters From(APIGatewayHttpApiV2ProxyRequest request)
+    {
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (request.RawQueryString is { Length: > 0 } raw)
+        {
+            foreach (var pair in raw.Split('&'))
+            {
+                if (pair.Length == 0)
+                {
+                    continue;
+                }
+
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                var name = Decode(equals < 0 ? pair : pair[..equals]);
+                var value = equals < 0 ? string.Empty : Decode(pair[(equals + 1)..]);
+                Add(values, name, value);
+            }
+        }
+        else if (request.RawQueryString is null && request.QueryStringParameters is { } decoded)
+        {
+            foreach (var (name, value) in decoded)
+            {
+                Add(values, name, value);
+            }
+        }
+
+        return new QueryParameters(values);
+    }
+
+    /// <summary>Rejects any parameter not in <paramref name="allowed"/>, so a misspelt name is not silently ignored.</summary>
+    /// <exception cref="ProblemException">400 naming the first unknown parameter.</exception>
+    public void RejectUnknown(params ReadOnlySpan<string> allowed)
+    {
+        foreach (var name in _values.Keys)
+        {
+            if (!allowed.Contains(name))
+            {
+                throw ProblemException.InvalidParameter(
+                    $"Unknown query parameter '{Printable(name)}'. This route accepts: {string.Join(", ", allowed.ToArray())}.");
+            }
+        }
+    }
+
+    /// <summary>The parameter's value, or null when absent.</summary>
+    /// <exception cref="ProblemException">400 when the parameter is given more than once.</exception>
+    public string? GetSingle(string name)
+    {
+        if (!_values.TryGetValue(name, out var list))
+        {
+            return null;
+        }
+
+        return list.Count == 1
+            ? list[0]
+            : throw ProblemException.InvalidParameter($"Query parameter '{name}' is given {list.Count} times; give it once.");
+    }
+
+    private static void Add(Dictionary<string, List<string>> values, string name, string value)
+    {
+        if (!values.TryGetValue(name, out var list))
+        {
+            list = [];
+            values[name] = list;
+        }
+
+        list.Add(value);
+    }
+
+    private static string Decode(string encoded)
+    {
+        if (encoded.AsSpan().IndexOfAny('%', '+') < 0)
+        {
+            return encoded;
+        }
+
+        var source = Encoding.UTF8.GetBytes(encoded);
+        var decoded = new byte[source.Length];
+        var length = 0;
+        for (var i = 0; i < source.Length; i++)
+        {
+            var b = source[i];
+            if (b == '+')
+            {
+                decoded[length++] = (byte)' ';
+            }
+            else if (b == '%')
+            {
+                if (i + 2 >= source.Length || !IsHex(source[i + 1]) || !IsHex(source[i + 2]))
+                {
+                    throw ProblemException.InvalidParameter("The query string has a malformed percent-escape; encode '%' as %25.");
+                }
+
+                decoded[length++] = (byte)((HexValue(source[i + 1]) << 4) | HexValue(source[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                decoded[length++] = b;
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(decoded, 0, length);
+        }
+        catch (DecoderFallbackException exception)
+        {
+            throw new ProblemException(400, ProblemTypes.InvalidParameter, "Invalid parameter",
+                "The query string decodes to invalid UTF-8.", exception);
+        }
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    // Names are echoed in error messages: keep them short and free of control characters.
+    private static string Printable(string name)
+    {
+        var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).Take(64).ToArray());
+        return name.Length > 64 ? clean + "…" : clean;
+    }
+}
