@@ -1,0 +1,207 @@
+using System.Text;
+using System.Text.Json;
+using Functions.LambdaKit.Logging;
+using Functions.LambdaKit.Runtime;
+using Functions.TestSupport;
+
+namespace Functions.LambdaKit.Tests.Runtime;
+
+// One class on purpose: the runtime sets the process-wide _X_AMZN_TRACE_ID, and xunit runs a
+// class's tests one after another.
+public sealed class LambdaRuntimeTests : IAsyncLifetime
+{
+    private static readonly FunctionInfo Function = new("orders", "7", 512, "/aws/lambda/orders", "2026/11/21/[7]abc");
+    private readonly FakeRuntimeApi _api = new();
+    private readonly LogCapture _logs = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task<int> _run = Task.FromResult(0);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(TimeSpan.FromSeconds(30));
+        await _api.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerSucceeds_PostsResponseAndBuildsContextFromHeaders()
+    {
+        ILambdaContext? seen = null;
+        var run = Start(_ => new DelegateHandler((payload, context) =>
+        {
+            seen = context;
+            return Task.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes("echo:" + Encoding.UTF8.GetString(payload.Span)));
+        }));
+
+        var result = await _api.InvokeAsync(new FakeInvocation("req-1", Encoding.UTF8.GetBytes("hello"),
+            InvokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:orders:live"));
+
+        result.IsError.Should().BeFalse();
+        result.BodyText.Should().Be("echo:hello");
+        seen!.AwsRequestId.Should().Be("req-1");
+        seen.FunctionName.Should().Be("orders");
+        seen.FunctionVersion.Should().Be("7");
+        seen.MemoryLimitInMB.Should().Be(512);
+        seen.LogGroupName.Should().Be("/aws/lambda/orders");
+        seen.InvokedFunctionArn.Should().Be("arn:aws:lambda:eu-west-1:123456789012:function:orders:live");
+        run.IsCompleted.Should().BeFalse("the loop keeps serving");
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerThrows_PostsErrorDocumentAndKeepsServing()
+    {
+        var calls = 0;
+        _ = Start(_ => new DelegateHandler((_, _) => ++calls == 1
+            ? throw new InvalidOperationException("boom")
+            : Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray())));
+
+        var failed = await _api.InvokeAsync(new FakeInvocation("req-err", "{}"u8.ToArray()));
+        var next = await _api.InvokeAsync(new FakeInvocation("req-ok", "{}"u8.ToArray()));
+
+        failed.IsError.Should().BeTrue();
+        failed.ErrorTypeHeader.Should().Be("InvalidOperationException");
+        using var error = JsonDocument.Parse(failed.Body);
+        error.RootElement.GetProperty("errorMessage").GetString().Should().Be("boom");
+        error.RootElement.GetProperty("errorType").GetString().Should().Be("InvalidOperationException");
+        error.RootElement.GetProperty("stackTrace").EnumerateArray().Should().NotBeEmpty();
+        next.IsError.Should().BeFalse();
+        next.BodyText.Should().Be("{}");
+        _logs.Lines.Should().Contain(line =>
+            line.GetProperty("level").GetString() == "Error" &&
+            line.GetProperty("function_request_id").GetString() == "req-err");
+    }
+
+    [Fact]
+    public async Task RunAsync_FactoryThrows_PostsInitErrorAndExitsWithOne()
+    {
+        var run = Start(_ => throw new InvalidOperationException("The environment variable DATA_BUCKET is not set."));
+
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var initError = await _api.InitError.WaitAsync(TimeSpan.FromSeconds(5));
+
+        exitCode.Should().Be(1);
+        initError.ErrorTypeHeader.Should().Be("InvalidOperationException");
+        using var error = JsonDocument.Parse(initError.Body);
+        error.RootElement.GetProperty("errorMessage").GetString().Should().Contain("DATA_BUCKET");
+    }
+
+    [Fact]
+    public async Task RunAsync_DeadlineAndTraceHeaders_SetRemainingTimeAndTraceEnvironment()
+    {
+        var now = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        var time = new ManualTimeProvider(now);
+        TimeSpan remaining = default;
+        string? traceEnvironment = null;
+        string? traceContext = null;
+        _ = Start(_ => new DelegateHandler((_, context) =>
+        {
+            remaining = context.RemainingTime;
+            traceEnvironment = Environment.GetEnvironmentVariable("_X_AMZN_TRACE_ID");
+            traceContext = context.TraceId;
+            return Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray());
+        }), time);
+        const string trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+
+        await _api.InvokeAsync(new FakeInvocation("req-t", "{}"u8.ToArray(),
+            DeadlineMs: now.AddMilliseconds(5250).ToUnixTimeMilliseconds(), TraceId: trace));
+
+        remaining.Should().Be(TimeSpan.FromMilliseconds(5250));
+        traceEnvironment.Should().Be(trace);
+        traceContext.Should().Be(trace);
+    }
+
+    [Fact]
+    public async Task RunAsync_DeadlineApproaches_CancellationTokenFiresBeforeDeadline()
+    {
+        TimeSpan remainingAtCancel = TimeSpan.MinValue;
+        _ = Start(_ => new DelegateHandler(async (_, context) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                remainingAtCancel = context.RemainingTime;
+            }
+
+            return "{\"stopped\":true}"u8.ToArray();
+        }));
+
+        var result = await _api.InvokeAsync(new FakeInvocation("req-deadline", "{}"u8.ToArray(),
+            DeadlineMs: DateTimeOffset.UtcNow.AddMilliseconds(4000).ToUnixTimeMilliseconds()));
+
+        result.IsError.Should().BeFalse();
+        result.BodyText.Should().Be("{\"stopped\":true}");
+        remainingAtCancel.Should().BeGreaterThan(TimeSpan.Zero, "the token must fire while there is still time to answer");
+    }
+
+    [Fact]
+    public async Task RunAsync_ResponseRefusedWith413_ReportsResponseSizeError()
+    {
+        _api.ResponseStatus = 413;
+        _ = Start(_ => new DelegateHandler((_, _) => Task.FromResult<ReadOnlyMemory<byte>>(new byte[1024])));
+
+        var result = await _api.InvokeAsync(new FakeInvocation("req-big", "{}"u8.ToArray()));
+
+        result.RefusedResponses.Should().Be(1);
+        result.IsError.Should().BeTrue();
+        result.ErrorTypeHeader.Should().Be("Function.ResponseSizeTooLarge");
+        using var error = JsonDocument.Parse(result.Body);
+        error.RootElement.GetProperty("errorMessage").GetString().Should().Contain("1024 bytes");
+    }
+
+    [Fact]
+    public async Task RunAsync_NextAnswers500_ExitsWithTwo()
+    {
+        _api.NextStatus = 500;
+        var run = Start(_ => new DelegateHandler((_, _) => Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray())));
+
+        (await run.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_ExitsWithZero()
+    {
+        var run = Start(_ => new DelegateHandler((_, _) => Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray())));
+
+        await _stop.CancelAsync();
+
+        (await run.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task RunAsync_LogsInsideInvocations_CarryColdStartOnlyOnTheFirst()
+    {
+        _ = Start(logger => new DelegateHandler((_, context) =>
+        {
+            logger.Info("working");
+            return Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray());
+        }));
+
+        await _api.InvokeAsync(new FakeInvocation("req-a", "{}"u8.ToArray()));
+        await _api.InvokeAsync(new FakeInvocation("req-b", "{}"u8.ToArray()));
+
+        var working = _logs.Lines.Where(l => l.GetProperty("message").GetString() == "working").ToList();
+        working.Select(l => l.GetProperty("function_request_id").GetString()).Should().Equal("req-a", "req-b");
+        working.Select(l => l.GetProperty("cold_start").GetBoolean()).Should().Equal(true, false);
+        working.Should().OnlyContain(l => l.GetProperty("function_name").GetString() == "orders");
+    }
+
+    private Task<int> Start(Func<LambdaLogger, ILambdaHandler> factory, TimeProvider? time = null) =>
+        _run = LambdaRuntime.RunAsync(factory, new LambdaRuntimeOptions
+        {
+            RuntimeApi = _api.Address,
+            Function = Function,
+            Logger = _logs.Logger,
+            TimeProvider = time ?? TimeProvider.System,
+        }, _stop.Token);
+
+    private sealed class DelegateHandler(Func<ReadOnlyMemory<byte>, ILambdaContext, Task<ReadOnlyMemory<byte>>> invoke) : ILambdaHandler
+    {
+        public Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, ILambdaContext context) => invoke(payload, context);
+    }
+}

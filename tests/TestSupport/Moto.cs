@@ -1,0 +1,53 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Functions.TestSupport;
+
+/// <summary>
+/// The moto AWS emulator that scripts/test.sh starts on loopback and announces in
+/// <c>MOTO_ENDPOINT</c>. Integration tests talk to it through the real SDK.
+/// </summary>
+public static class Moto
+{
+    public const string Region = "us-east-1";
+
+    public static string Endpoint => Environment.GetEnvironmentVariable("MOTO_ENDPOINT") is { Length: > 0 } endpoint
+        ? endpoint
+        : throw new InvalidOperationException(
+            "MOTO_ENDPOINT is not set. Run the tests with scripts/test.sh, which starts moto_server on loopback, " +
+            "or start `moto_server -H 127.0.0.1 -p 5000` and export MOTO_ENDPOINT=http://127.0.0.1:5000.");
+
+    public static AWSCredentials Credentials { get; } = new BasicAWSCredentials("testing", "testing");
+
+    public static AmazonS3Client S3() => new(Credentials, new AmazonS3Config
+    {
+        ServiceURL = Endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = Region,
+    });
+
+    /// <summary>Creates a bucket with a unique name, so test classes never share state.</summary>
+    public static async Task<string> CreateBucketAsync(IAmazonS3 s3, string purpose)
+    {
+        var name = $"{purpose}-{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = name });
+        return name;
+    }
+
+    /// <summary>Every key in the bucket, for before/after comparisons.</summary>
+    public static async Task<IReadOnlyList<string>> AllKeysAsync(IAmazonS3 s3, string bucket)
+    {
+        var keys = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, ContinuationToken = token });
+            keys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+
+        return keys;
+    }
+}
