@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Functions.LambdaKit.Logging;
+using Functions.TestSupport;
+
+namespace Functions.LambdaKit.Tests.Logging;
+
+public sealed class LambdaLoggerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 8, 30, 15, 123, TimeSpan.Zero);
+
+    [Fact]
+    public void Write_InsideInvocation_HasPowertoolsKeys()
+    {
+        var logs = new LogCapture(new ManualTimeProvider(Now), service: "objects");
+        var context = new TestLambdaContext { AwsRequestId = "req-1", TraceId = "Root=1-abc-def;Parent=123;Sampled=1" };
+
+        using (logs.Logger.BeginInvocation(context, coldStart: true))
+        {
+            logs.Logger.Info("listed", LogField.Of("count", 3), LogField.Of("truncated", false), LogField.Of("note", (string?)null));
+        }
+
+        var line = logs.Lines.Should().ContainSingle().Subject;
+        line.GetProperty("timestamp").GetString().Should().Be("2026-11-21T08:30:15.123Z");
+        line.GetProperty("level").GetString().Should().Be("Information");
+        line.GetProperty("service").GetString().Should().Be("objects");
+        line.GetProperty("message").GetString().Should().Be("listed");
+        line.GetProperty("cold_start").GetBoolean().Should().BeTrue();
+        line.GetProperty("function_name").GetString().Should().Be("test-function");
+        line.GetProperty("function_request_id").GetString().Should().Be("req-1");
+        line.GetProperty("xray_trace_id").GetString().Should().Be("1-abc-def");
+        line.GetProperty("count").GetInt64().Should().Be(3);
+        line.GetProperty("truncated").GetBoolean().Should().BeFalse();
+        line.GetProperty("note").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public void Write_OutsideInvocation_HasNoInvocationKeys()
+    {
+        var logs = new LogCapture();
+
+        logs.Logger.Info("init");
+
+        logs.Lines.Single().TryGetProperty("function_request_id", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Write_BelowMinimumLevel_IsDropped()
+    {
+        var logs = new LogCapture(level: LogLevel.Warning);
+
+        logs.Logger.Info("quiet");
+        logs.Logger.Debug("quieter");
+        logs.Logger.Warn("loud");
+
+        logs.Lines.Select(l => l.GetProperty("message").GetString()).Should().Equal("loud");
+    }
+
+    [Fact]
+    public void Write_ManyThreads_EveryLineIsWholeJson()
+    {
+        var logs = new LogCapture();
+
+        Parallel.For(0, 200, i => logs.Logger.Info("parallel", LogField.Of("i", i), LogField.Of("text", new string('x', 500))));
+
+        logs.Lines.Select(l => l.GetProperty("i").GetInt64()).Should().BeEquivalentTo(Enumerable.Range(0, 200).Select(i => (long)i));
+    }
+
+    [Fact]
+    public void Error_WithException_WritesTypeMessageAndStack()
+    {
+        var logs = new LogCapture();
+
+        logs.Logger.Error("failed", new InvalidOperationException("broken"));
+
+        var exception = logs.Lines.Single().GetProperty("exception");
+        exception.GetProperty("type").GetString().Should().Be("System.InvalidOperationException");
+        exception.GetProperty("message").GetString().Should().Be("broken");
+    }
+
+    [Theory]
+    [InlineData("debug", LogLevel.Debug)]
+    [InlineData("INFO", LogLevel.Information)]
+    [InlineData("Warning", LogLevel.Warning)]
+    [InlineData("fatal", LogLevel.Critical)]
+    public void FromEnvironment_LevelVariable_SetsMinimumLevel(string value, LogLevel expected)
+    {
+        var logger = LambdaLogger.FromEnvironment(TimeProvider.System, Read(("POWERTOOLS_LOG_LEVEL", value)), Stream.Null);
+
+        logger.MinimumLevel.Should().Be(expected);
+    }
+
+    [Fact]
+    public void FromEnvironment_OnlyLambdaLevel_UsesIt()
+    {
+        LambdaLogger.FromEnvironment(TimeProvider.System, Read(("AWS_LAMBDA_LOG_LEVEL", "ERROR")), Stream.Null)
+            .MinimumLevel.Should().Be(LogLevel.Error);
+    }
+
+    [Fact]
+    public void FromEnvironment_NothingSet_IsInformationNamedAfterTheFunction()
+    {
+        var logger = LambdaLogger.FromEnvironment(TimeProvider.System, Read(("AWS_LAMBDA_FUNCTION_NAME", "prod-list-objects")), Stream.Null);
+
+        logger.MinimumLevel.Should().Be(LogLevel.Information);
+        logger.Service.Should().Be("prod-list-objects");
+    }
+
+    [Fact]
+    public void FromEnvironment_UnknownLevel_FailsNamingTheVariable()
+    {
+        var act = () => LambdaLogger.FromEnvironment(TimeProvider.System, Read(("POWERTOOLS_LOG_LEVEL", "loud")), Stream.Null);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*POWERTOOLS_LOG_LEVEL*");
+    }
+
+    private static Func<string, string?> Read(params (string Name, string Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
+}
