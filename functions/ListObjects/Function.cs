@@ -24,9 +24,12 @@ public sealed class Function : IHttpApiHandler
 
     /// <summary>Reads the configuration from the environment and builds the S3 client (Lambda's init).</summary>
     public Function()
-        : this(
-            new AmazonS3Client(AwsClientSettings.Apply(new AmazonS3Config { ForcePathStyle = FunctionEnvironment.Flag(PathStyleVariable) })),
-            FunctionEnvironment.Require(BucketVariable))
+        : this(FunctionEnvironment.Require(BucketVariable), FunctionEnvironment.Flag(PathStyleVariable))
+    {
+    }
+
+    private Function(string bucket, bool pathStyle)
+        : this(new AmazonS3Client(AwsClientSettings.Apply(new AmazonS3Config { ForcePathStyle = pathStyle })), bucket)
     {
     }
 

@@ -7,7 +7,7 @@ namespace Functions.ListObjects;
 /// <param name="Size">Bytes.</param>
 /// <param name="LastModified">RFC 3339, UTC.</param>
 /// <param name="ETag">As S3 reports it (quoted).</param>
-public sealed record ObjectItem(string Key, long Size, string LastModified, string? ETag);
+public sealed record ObjectItem(string Key, long Size, string LastModified, [property: JsonPropertyName("etag")] string? ETag);
 
 /// <summary>The body of a 200 from <c>GET /objects</c>.</summary>
 /// <param name="Items">Up to <c>limit</c> objects in key order.</param>
