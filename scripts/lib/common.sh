@@ -1,0 +1,59 @@
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+
+# The repository root, whatever the caller's working directory.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export REPO_ROOT
+
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# require TOOL HOW-TO-INSTALL: stop with a message naming the tool and how to get it.
+require() {
+  local tool="$1" how="$2"
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required but not installed. $how"
+}
+
+require_dotnet() {
+  require dotnet "Install the .NET SDK 10.0.4xx (https://dotnet.microsoft.com/download), then re-run."
+}
+
+require_python() {
+  require python3 "Install Python 3.11+ (Debian: apt-get install python3), then re-run."
+}
+
+require_moto() {
+  require moto_server "Install the AWS emulator: pip install 'moto[server]==5.2.1', then re-run."
+}
+
+# The manifest's function names, one per line (optionally only those given as arguments).
+manifest_functions() {
+  python3 - "$REPO_ROOT/functions/functions.json" "$@" <<'PY'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+wanted = set(sys.argv[2:])
+names = [f["name"] for f in manifest["functions"]]
+unknown = wanted - set(names)
+if unknown:
+    sys.exit("unknown function(s): " + ", ".join(sorted(unknown)) + "; the manifest has: " + ", ".join(names))
+for name in names:
+    if not wanted or name in wanted:
+        print(name)
+PY
+}
+
+# The project path of a function in the manifest.
+manifest_project() {
+  python3 - "$REPO_ROOT/functions/functions.json" "$1" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1]))["functions"]:
+    if f["name"] == sys.argv[2]:
+        print(f["project"])
+PY
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The one test command: builds everything with warnings as errors, packages the functions,
+# starts its own moto_server on loopback, runs every test project, stops moto (also on
+# failure) and ends with one line "N passed, N failed[, N skipped]" totalled over all runners.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/moto.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/test.sh
+
+Runs the whole test suite offline. Needs: dotnet (SDK 10.0.4xx), python3, moto_server,
+objdump (binutils), zip. Exits non-zero when anything fails.
+USAGE
+}
+[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+[[ $# -eq 0 ]] || { usage >&2; exit 2; }
+
+require_dotnet
+require_python
+require_moto
+require objdump "Install binutils (Debian: apt-get install binutils), then re-run."
+require zip "Install zip (Debian: apt-get install zip), then re-run."
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
+cleanup() {
+  moto_stop
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+echo "== build (warnings are errors)"
+dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
+
+echo "== package functions"
+export ARTIFACTS_DIR="$work/artifacts"
+"$REPO_ROOT/scripts/package.sh" --out "$ARTIFACTS_DIR"
+
+echo "== start moto_server"
+moto_start "$work/moto.log"
+echo "   $MOTO_ENDPOINT (pid $MOTO_PID)"
+
+echo "== dotnet test"
+status=0
+dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
+
+# Total over every runner from the TRX files (the console summary is per project).
+read -r passed failed skipped < <(python3 - "$work/results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(passed, failed, skipped)
+PY
+)
+
+if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
+  # A runner crashed without reporting a failed test: count it so the summary cannot read green.
+  failed=1
+fi
+if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
+  echo "no tests ran" >&2
+  failed=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ "$failed" -eq 0 ]]
