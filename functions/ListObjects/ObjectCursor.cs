@@ -12,7 +12,7 @@ namespace Functions.ListObjects;
 public static class ObjectCursor
 {
     private const string Version = "o1:";
-    private const int MaxKeyBytes = 1024;
+    private const int MaxLength = 2048;
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     /// <summary>Encodes the cursor that resumes after <paramref name="lastKey"/>.</summary>
@@ -22,25 +22,28 @@ public static class ObjectCursor
     /// <exception cref="ProblemException">400 when it is not a cursor this API issued for that prefix.</exception>
     public static string Decode(string cursor, string prefix)
     {
+        if (cursor.Length is 0 or > MaxLength)
+        {
+            throw NotIssued();
+        }
+
         string text;
         try
         {
-            if (cursor.Length == 0 || cursor.Length > 2 * MaxKeyBytes)
-            {
-                throw new FormatException("length");
-            }
-
             text = StrictUtf8.GetString(Base64Url.DecodeFromChars(cursor));
         }
         catch (Exception exception) when (exception is FormatException or DecoderFallbackException)
         {
-            throw new ProblemException(400, ProblemTypes.InvalidParameter, "Invalid parameter",
-                "cursor is not a cursor this API issued; pass nextCursor from a previous page unchanged.", exception);
+            throw NotIssued(exception);
         }
 
-        if (!text.StartsWith(Version, StringComparison.Ordinal) || text.Length == Version.Length)
+        // Keys this API lists never hold control characters or noncharacters, and S3 cannot
+        // take them in StartAfter.
+        if (!text.StartsWith(Version, StringComparison.Ordinal)
+            || text.Length == Version.Length
+            || text.Any(c => char.IsControl(c) || c is '\uFFFE' or '\uFFFF'))
         {
-            throw ProblemException.InvalidParameter("cursor is not a cursor this API issued; pass nextCursor from a previous page unchanged.");
+            throw NotIssued();
         }
 
         var key = text[Version.Length..];
@@ -48,4 +51,8 @@ public static class ObjectCursor
             ? key
             : throw ProblemException.InvalidParameter("cursor belongs to a listing with another prefix; repeat the prefix it was issued for, or start without a cursor.");
     }
+
+    private static ProblemException NotIssued(Exception? inner = null) =>
+        new(400, ProblemTypes.InvalidParameter, "Invalid parameter",
+            "cursor is not a cursor this API issued; pass nextCursor from a previous page unchanged.", inner);
 }
