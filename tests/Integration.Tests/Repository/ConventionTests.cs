@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Functions.TestSupport;
+
+namespace Functions.Integration.Tests.Repository;
+
+/// <summary>Conventions of design §5 that a reviewer would otherwise have to remember.</summary>
+public sealed partial class ConventionTests
+{
+    private static IEnumerable<string> SourceFiles(string folder) =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, folder), "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+    [Fact]
+    public void ShippedCode_NeverReadsTheWallClockDirectly()
+    {
+        var offenders = SourceFiles("functions")
+            .Where(f => WallClock().IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(RepositoryPaths.Root, f));
+
+        offenders.Should().BeEmpty("time comes from TimeProvider so tests control it");
+    }
+
+    [Fact]
+    public void ShippedCode_BuildsAwsClientsOnlyInParameterlessConstructors()
+    {
+        foreach (var file in SourceFiles("functions"))
+        {
+            var text = File.ReadAllText(file);
+            var clients = NewClient().Matches(text).Count;
+            if (clients > 0)
+            {
+                Path.GetFileName(file).Should().Be("Function.cs", "SDK clients are built only by a handler's parameterless constructor");
+            }
+        }
+    }
+
+    [Fact]
+    public void ProjectFiles_CarryNoPackageVersions()
+    {
+        var projects = Directory.EnumerateFiles(RepositoryPaths.Root, "*.csproj", SearchOption.AllDirectories);
+
+        foreach (var project in projects)
+        {
+            XDocument.Load(project).Descendants("PackageReference")
+                .Where(r => r.Attribute("Version") != null || r.Element("Version") != null)
+                .Should().BeEmpty($"{Path.GetFileName(project)}: versions live in Directory.Packages.props");
+        }
+    }
+
+    [GeneratedRegex(@"\bDateTime(Offset)?\.(Now|UtcNow|Today)\b")]
+    private static partial Regex WallClock();
+
+    [GeneratedRegex(@"new\s+Amazon\w*Client\s*\(")]
+    private static partial Regex NewClient();
+}
