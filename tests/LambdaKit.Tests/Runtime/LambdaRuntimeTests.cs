@@ -36,7 +36,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return Task.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes("echo:" + Encoding.UTF8.GetString(payload.Span)));
         }));
 
-        var result = await _api.InvokeAsync(new FakeInvocation("req-1", Encoding.UTF8.GetBytes("hello"),
+        var result = await Invoke(new FakeInvocation("req-1", Encoding.UTF8.GetBytes("hello"),
             InvokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:orders:live"));
 
         result.IsError.Should().BeFalse();
@@ -58,8 +58,8 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             ? throw new InvalidOperationException("boom")
             : Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray())));
 
-        var failed = await _api.InvokeAsync(new FakeInvocation("req-err", "{}"u8.ToArray()));
-        var next = await _api.InvokeAsync(new FakeInvocation("req-ok", "{}"u8.ToArray()));
+        var failed = await Invoke(new FakeInvocation("req-err", "{}"u8.ToArray()));
+        var next = await Invoke(new FakeInvocation("req-ok", "{}"u8.ToArray()));
 
         failed.IsError.Should().BeTrue();
         failed.ErrorTypeHeader.Should().Be("InvalidOperationException");
@@ -105,7 +105,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         }), time);
         const string trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 
-        await _api.InvokeAsync(new FakeInvocation("req-t", "{}"u8.ToArray(),
+        await Invoke(new FakeInvocation("req-t", "{}"u8.ToArray(),
             DeadlineMs: now.AddMilliseconds(5250).ToUnixTimeMilliseconds(), TraceId: trace));
 
         remaining.Should().Be(TimeSpan.FromMilliseconds(5250));
@@ -131,7 +131,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return "{\"stopped\":true}"u8.ToArray();
         }));
 
-        var result = await _api.InvokeAsync(new FakeInvocation("req-deadline", "{}"u8.ToArray(),
+        var result = await Invoke(new FakeInvocation("req-deadline", "{}"u8.ToArray(),
             DeadlineMs: DateTimeOffset.UtcNow.AddMilliseconds(4000).ToUnixTimeMilliseconds()));
 
         result.IsError.Should().BeFalse();
@@ -140,12 +140,25 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_DeadlineCenturiesAway_StillServes()
+    {
+        _ = Start(_ => new DelegateHandler((_, context) =>
+            Task.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(context.CancellationToken.CanBeCanceled.ToString()))));
+
+        var result = await Invoke(new FakeInvocation("req-far", "{}"u8.ToArray(),
+            DeadlineMs: DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
+
+        result.IsError.Should().BeFalse();
+        result.BodyText.Should().Be("True");
+    }
+
+    [Fact]
     public async Task RunAsync_ResponseRefusedWith413_ReportsResponseSizeError()
     {
         _api.ResponseStatus = 413;
         _ = Start(_ => new DelegateHandler((_, _) => Task.FromResult<ReadOnlyMemory<byte>>(new byte[1024])));
 
-        var result = await _api.InvokeAsync(new FakeInvocation("req-big", "{}"u8.ToArray()));
+        var result = await Invoke(new FakeInvocation("req-big", "{}"u8.ToArray()));
 
         result.RefusedResponses.Should().Be(1);
         result.IsError.Should().BeTrue();
@@ -182,14 +195,18 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray());
         }));
 
-        await _api.InvokeAsync(new FakeInvocation("req-a", "{}"u8.ToArray()));
-        await _api.InvokeAsync(new FakeInvocation("req-b", "{}"u8.ToArray()));
+        await Invoke(new FakeInvocation("req-a", "{}"u8.ToArray()));
+        await Invoke(new FakeInvocation("req-b", "{}"u8.ToArray()));
 
         var working = _logs.Lines.Where(l => l.GetProperty("message").GetString() == "working").ToList();
         working.Select(l => l.GetProperty("function_request_id").GetString()).Should().Equal("req-a", "req-b");
         working.Select(l => l.GetProperty("cold_start").GetBoolean()).Should().Equal(true, false);
         working.Should().OnlyContain(l => l.GetProperty("function_name").GetString() == "orders");
     }
+
+    // Bounded, so a runtime that dies or hangs fails the test instead of stalling the run.
+    private Task<FakeInvocationResult> Invoke(FakeInvocation invocation) =>
+        _api.InvokeAsync(invocation).WaitAsync(TimeSpan.FromSeconds(30));
 
     private Task<int> Start(Func<LambdaLogger, ILambdaHandler> factory, TimeProvider? time = null) =>
         _run = LambdaRuntime.RunAsync(factory, new LambdaRuntimeOptions

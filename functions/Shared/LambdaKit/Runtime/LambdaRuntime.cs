@@ -106,7 +106,14 @@ public static class LambdaRuntime
         var deadline = invocation.DeadlineMs is { } ms
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : time.GetUtcNow() + options.FallbackTimeout;
+        // Lambda never grants more than its maximum timeout; clamping also keeps a garbled
+        // deadline from overflowing the timer.
         var budget = deadline - time.GetUtcNow();
+        if (budget > options.FallbackTimeout)
+        {
+            budget = options.FallbackTimeout;
+        }
+
         var margin = TimeSpan.FromTicks(Math.Min(options.CancellationMargin.Ticks, Math.Max(budget.Ticks, 0) / 5));
         var untilCancel = budget - margin;
 
