@@ -53,15 +53,8 @@ public sealed class Function : IHttpApiHandler
             StartAfter = query.After is { } after ? root + after : null,
         };
 
-        ListObjectsV2Response response;
-        try
-        {
-            response = await _s3.ListObjectsV2Async(listing, request.CancellationToken);
-        }
-        catch (Exception exception) when (AwsFaults.IsTransient(exception))
-        {
-            throw ProblemException.Unavailable("The object store is temporarily unavailable; retry shortly.", exception);
-        }
+        var response = await DependencyUnavailableException.Guard("S3",
+            () => _s3.ListObjectsV2Async(listing, request.CancellationToken));
 
         var items = new List<ObjectItem>(response.S3Objects?.Count ?? 0);
         foreach (var entry in response.S3Objects ?? [])

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
 using Functions.TestSupport;
 
@@ -50,12 +51,13 @@ public sealed class HttpApiFunctionTests
     [Fact]
     public async Task HandleAsync_Unavailable_Is503WithRetryAfter()
     {
-        var handler = new RecordingHandler(_ => throw ProblemException.Unavailable("down", new TimeoutException(), retryAfterSeconds: 2));
+        var handler = new RecordingHandler(_ => throw new DependencyUnavailableException("DynamoDB", new TimeoutException()));
 
         var response = await Adapter(handler).HandleAsync(ApiRequests.Create("GET /things"), new TestLambdaContext());
 
         response.StatusCode.Should().Be(503);
-        response.Headers!["retry-after"].Should().Be("2");
+        response.Headers!["retry-after"].Should().Be("1");
+        Problem(response).GetProperty("detail").GetString().Should().Contain("DynamoDB");
         _logs.Lines.Should().Contain(l => l.GetProperty("level").GetString() == "Error" && l.EnumerateObject().Any(p => p.Name == "exception"));
     }
 

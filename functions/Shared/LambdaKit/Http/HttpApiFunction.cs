@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Identity;
 using Functions.LambdaKit.Logging;
 using Functions.LambdaKit.Runtime;
@@ -82,6 +83,12 @@ public sealed class HttpApiFunction : ILambdaHandler
             }
 
             return HttpResults.Problem(problem, requestId);
+        }
+        catch (DependencyUnavailableException exception)
+        {
+            _logger.Error("A dependency is unavailable.", exception, LogField.Of("dependency", exception.Dependency), LogField.Of("api_request_id", requestId));
+            return HttpResults.Problem(503, ProblemTypes.Unavailable, "Service unavailable",
+                $"{exception.Message} Retry after the Retry-After delay.", requestId, retryAfterSeconds: 1);
         }
         catch (OperationCanceledException exception) when (request.CancellationToken.IsCancellationRequested)
         {

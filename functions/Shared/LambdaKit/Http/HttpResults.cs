@@ -11,7 +11,11 @@ public static class HttpResults
     public const string ProblemMediaType = "application/problem+json";
 
     /// <summary>A JSON response. Tenant data is never cacheable by intermediaries.</summary>
-    public static APIGatewayHttpApiV2ProxyResponse Json<T>(int status, T value, JsonTypeInfo<T> typeInfo) => new()
+    public static APIGatewayHttpApiV2ProxyResponse Json<T>(int status, T value, JsonTypeInfo<T> typeInfo) =>
+        Json(status, JsonSerializer.Serialize(value, typeInfo));
+
+    /// <summary>A JSON response from an already serialized document.</summary>
+    public static APIGatewayHttpApiV2ProxyResponse Json(int status, string json) => new()
     {
         StatusCode = status,
         Headers = new Dictionary<string, string>
@@ -19,7 +23,7 @@ public static class HttpResults
             ["content-type"] = "application/json",
             ["cache-control"] = "no-store",
         },
-        Body = JsonSerializer.Serialize(value, typeInfo),
+        Body = json,
     };
 
     /// <summary>A problem response; <paramref name="instance"/> is the request id.</summary>

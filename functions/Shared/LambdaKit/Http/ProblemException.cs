@@ -39,8 +39,4 @@ public sealed class ProblemException : Exception
     /// <summary>404: nothing of the caller's has that id (also the answer for another tenant's id).</summary>
     public static ProblemException NotFound(string detail) =>
         new(404, ProblemTypes.NotFound, "Not found", detail);
-
-    /// <summary>503: a dependency failed transiently; the caller may retry.</summary>
-    public static ProblemException Unavailable(string detail, Exception inner, int retryAfterSeconds = 1) =>
-        new(503, ProblemTypes.Unavailable, "Service unavailable", detail, inner, retryAfterSeconds);
 }

@@ -59,8 +59,10 @@ public sealed class QueryParameters
         {
             if (!allowed.Contains(name))
             {
-                throw ProblemException.InvalidParameter(
-                    $"Unknown query parameter '{Printable(name)}'. This route accepts: {string.Join(", ", allowed.ToArray())}.");
+                var accepted = allowed.Length == 0
+                    ? "This route takes no query parameters."
+                    : $"This route accepts: {string.Join(", ", allowed.ToArray())}.";
+                throw ProblemException.InvalidParameter($"Unknown query parameter '{ProblemText.Printable(name)}'. {accepted}");
             }
         }
     }
@@ -137,11 +139,4 @@ public sealed class QueryParameters
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
-
-    // Names are echoed in error messages: keep them short and free of control characters.
-    private static string Printable(string name)
-    {
-        var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).Take(64).ToArray());
-        return name.Length > 64 ? clean + "…" : clean;
-    }
 }
