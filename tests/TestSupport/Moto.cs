@@ -1,3 +1,5 @@
+using Amazon.DynamoDBv2;
+using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -24,6 +26,18 @@ public static class Moto
     {
         ServiceURL = Endpoint,
         ForcePathStyle = true,
+        AuthenticationRegion = Region,
+    });
+
+    public static AmazonDynamoDBClient DynamoDb() => new(Credentials, new AmazonDynamoDBConfig
+    {
+        ServiceURL = Endpoint,
+        AuthenticationRegion = Region,
+    });
+
+    public static AmazonKeyManagementServiceClient Kms() => new(Credentials, new AmazonKeyManagementServiceConfig
+    {
+        ServiceURL = Endpoint,
         AuthenticationRegion = Region,
     });
 
