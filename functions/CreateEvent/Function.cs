@@ -45,6 +45,7 @@ public sealed class Function : IHttpApiHandler
     /// <inheritdoc />
     public async Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(HttpApiRequest request)
     {
+        request.Query.RejectUnknown();
         var record = CreateEventRequest.Parse(request, _time);
         var result = await _store.CreateAsync(request.Tenant, record, request.CancellationToken);
         switch (result.Outcome)

@@ -30,6 +30,23 @@ public sealed class FunctionTests
     }
 
     [Fact]
+    public async Task Create_NonAsciiPayload_IsKeptAsUtf8NotEscaped()
+    {
+        var body = Json(await Post("{\"type\":\"t\",\"payload\":{\"text\":\"caf\u00e9 \u2615 \u65e5\u672c\"}}"));
+
+        body.GetProperty("payload").GetRawText().Should().Be("{\"text\":\"café ☕ 日本\"}");
+    }
+
+    [Fact]
+    public async Task Create_AnyQueryParameter_Is400()
+    {
+        var request = ApiRequests.Create("POST /events", rawQueryString: "dryRun=true", body: "{\"type\":\"t\",\"payload\":{}}", headers: JsonHeaders());
+
+        (await Invoke(request)).StatusCode.Should().Be(400);
+        _store.Count.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Create_NoIdNoTime_GeneratesUuidV7AndUsesNow()
     {
         var body = Json(await Post("{\"type\":\"ping\",\"payload\":{}}"));

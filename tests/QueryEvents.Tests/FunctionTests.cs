@@ -111,10 +111,43 @@ public sealed class FunctionTests
         Ids(body).Should().Equal("a6", "a5");
     }
 
+    [Fact]
+    public async Task Query_PageOfLargeEvents_StopsUnderTheLambdaResponseLimitAndLosesNothing()
+    {
+        var carol = Tenant("arn:aws:iam::444444444444:user/carol");
+        var payload = System.Text.Encoding.UTF8.GetBytes("{\"q\":\"" + new string('x', 900 * 1024) + "\"}");
+        for (var i = 0; i < 8; i++)
+        {
+            Seed(carol, $"big{i}", "blob", Start.AddMinutes(i), payload);
+        }
+
+        var adapter = new HttpApiFunction(new Function(_store, _key), _logs.Logger, TimeProvider.System);
+        var ids = new List<string?>();
+        string? cursor = null;
+        var largest = 0;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var request = ApiRequests.Create("GET /events", "arn:aws:iam::444444444444:user/carol", "limit=100" + (cursor is null ? string.Empty : "&cursor=" + cursor));
+            var bytes = await adapter.InvokeAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest), new TestLambdaContext());
+            largest = Math.Max(largest, bytes.Length);
+            var response = System.Text.Json.JsonSerializer.Deserialize(bytes.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+            var body = JsonDocument.Parse(response.Body!).RootElement;
+            ids.AddRange(Ids(body));
+            cursor = body.GetProperty("nextCursor").GetString();
+            if (cursor is null)
+            {
+                break;
+            }
+        }
+
+        ids.Should().Equal(Enumerable.Range(0, 8).Reverse().Select(i => $"big{i}"));
+        largest.Should().BeLessThan(6 * 1024 * 1024);
+    }
+
     private static Tenant Tenant(string arn) => TenantResolver.Resolve(ApiRequests.Iam(arn), out _)!;
 
-    private void Seed(Tenant tenant, string id, string type, DateTimeOffset at) =>
-        _store.CreateAsync(tenant, new EventRecord(id, type, "{}"u8.ToArray(), at, at, "accepted", id), CancellationToken.None).GetAwaiter().GetResult();
+    private void Seed(Tenant tenant, string id, string type, DateTimeOffset at, byte[]? payload = null) =>
+        _store.CreateAsync(tenant, new EventRecord(id, type, payload ?? "{}"u8.ToArray(), at, at, "accepted", id), CancellationToken.None).GetAwaiter().GetResult();
 
     private static string EditedBody(string base64Body)
     {

@@ -37,7 +37,7 @@ public sealed class EventsEnvironment : IAsyncDisposable
         var dynamo = Moto.DynamoDb();
         var s3 = Moto.S3();
         var kms = Moto.Kms();
-        var table = $"events-{purpose}-{Guid.NewGuid():N}"[..48];
+        var table = $"events-{purpose}-{Guid.NewGuid():N}";
         await CreateTableAsync(dynamo, table);
         var bucket = await Moto.CreateBucketAsync(s3, "events");
         var dataKey = await kms.CreateKeyAsync(new CreateKeyRequest { Description = "data key " + purpose });

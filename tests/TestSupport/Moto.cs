@@ -44,7 +44,8 @@ public static class Moto
     /// <summary>Creates a bucket with a unique name, so test classes never share state.</summary>
     public static async Task<string> CreateBucketAsync(IAmazonS3 s3, string purpose)
     {
-        var name = $"{purpose}-{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"{purpose}-{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 63)].ToLowerInvariant();
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = name });
         return name;
     }

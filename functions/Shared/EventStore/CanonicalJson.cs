@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Functions.LambdaKit.Http;
 
@@ -19,6 +20,9 @@ public static class CanonicalJson
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
+        // Non-ASCII text stays as UTF-8 (only quotes, backslashes and control characters are
+        // escaped), so the 1 MiB limit measures the caller's data, not a sixfold \u blow-up.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
         SkipValidation = false,
         MaxDepth = 0,

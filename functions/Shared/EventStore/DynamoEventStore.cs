@@ -12,8 +12,8 @@ namespace Functions.EventStore;
 /// <summary>Where the store keeps things.</summary>
 /// <param name="TableName">The events table.</param>
 /// <param name="BucketName">The data bucket (claim-checked payloads).</param>
-/// <param name="KmsKeyId">The CMK for payload objects; null uses the bucket's default encryption.</param>
-public sealed record EventStoreSettings(string TableName, string BucketName, string? KmsKeyId);
+/// <param name="KmsKeyId">The customer-managed KMS key payload objects are encrypted with.</param>
+public sealed record EventStoreSettings(string TableName, string BucketName, string KmsKeyId);
 
 /// <summary>
 /// Events in DynamoDB (docs/events-table.md), with payloads over
@@ -112,13 +112,19 @@ public sealed class DynamoEventStore : IEventStore
         var partitionName = byType ? EventTable.ByTypePartition : EventTable.ByTimePartition;
         var sortName = byType ? EventTable.ByTypeSort : EventTable.ByTimeSort;
         var partition = byType ? EventTable.TypePartition(tenant.Key, query.Type!) : EventTable.TimePartition(tenant.Key);
-        var names = new Dictionary<string, string> { ["#p"] = partitionName, ["#s"] = sortName };
+        var names = new Dictionary<string, string> { ["#p"] = partitionName };
         var values = new Dictionary<string, AttributeValue> { [":p"] = new() { S = partition } };
         var condition = "#p = :p";
 
         // Sort keys are "<canonical time>#<id>": the upper bound takes every id at that instant.
         var lower = query.From is { } from ? Timestamps.Format(from) : null;
         var upper = query.To is { } to ? Timestamps.Format(to) + "#\uffff" : null;
+        if (lower is not null || upper is not null)
+        {
+            // DynamoDB refuses expression names that the expression does not use.
+            names["#s"] = sortName;
+        }
+
         if (lower is not null && upper is not null)
         {
             condition += " AND #s BETWEEN :lo AND :hi";
@@ -206,12 +212,9 @@ public sealed class DynamoEventStore : IEventStore
             InputStream = new MemoryStream(payload.ToArray(), writable: false),
             ContentType = "application/json",
             ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = _settings.KmsKeyId,
             BucketKeyEnabled = true,
         };
-        if (_settings.KmsKeyId is { Length: > 0 } keyId)
-        {
-            request.ServerSideEncryptionKeyManagementServiceKeyId = keyId;
-        }
 
         await DependencyUnavailableException.Guard("S3", () => _s3.PutObjectAsync(request, cancellationToken));
     }

@@ -20,6 +20,22 @@ public static class EventJson
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// The bytes the event adds to a response once its JSON is embedded as the body string of
+    /// Lambda's response document (each quote and backslash gains an escape).
+    /// </summary>
+    public static int EnvelopeBytes(EventRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>(record.Payload.Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, record);
+        }
+
+        var json = buffer.WrittenSpan;
+        return json.Length + json.Count((byte)'"') + json.Count((byte)'\\') + 1;
+    }
+
     /// <summary>One event as a JSON document.</summary>
     public static string Serialize(EventRecord record) => Build(writer => Write(writer, record));
 

@@ -13,7 +13,7 @@ public static class EventStoreEnvironment
     /// <summary>The data bucket's name.</summary>
     public const string BucketVariable = "DATA_BUCKET";
 
-    /// <summary>The CMK ARN for payload objects (optional: the bucket's default key otherwise).</summary>
+    /// <summary>The ARN of the customer-managed KMS key for payload objects.</summary>
     public const string KmsKeyVariable = "DATA_KEY_ARN";
 
     /// <summary>True for S3 emulators that need path-style addressing.</summary>
@@ -23,7 +23,7 @@ public static class EventStoreEnvironment
     public static EventStoreSettings Read() => new(
         FunctionEnvironment.Require(TableVariable),
         FunctionEnvironment.Require(BucketVariable),
-        Environment.GetEnvironmentVariable(KmsKeyVariable));
+        FunctionEnvironment.Require(KmsKeyVariable));
 
     /// <summary>S3 client settings for the store.</summary>
     public static AmazonS3Config S3Config() => LambdaKit.Aws.AwsClientSettings.Apply(

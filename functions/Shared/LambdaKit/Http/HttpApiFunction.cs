@@ -33,7 +33,7 @@ public sealed class HttpApiFunction : ILambdaHandler
         var request = JsonSerializer.Deserialize(payload.Span, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest)
             ?? throw new InvalidOperationException("The invocation payload is not an HTTP API event.");
         var response = await HandleAsync(request, context);
-        return JsonSerializer.SerializeToUtf8Bytes(response, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse);
+        return JsonSerializer.SerializeToUtf8Bytes(response, HttpApiJsonContext.Relaxed.APIGatewayHttpApiV2ProxyResponse);
     }
 
     /// <summary>Handles a parsed event; never throws for anything the request or a dependency does.</summary>
