@@ -41,6 +41,24 @@ public static class Moto
         AuthenticationRegion = Region,
     });
 
+    /// <summary>Clients aimed at a closed loopback port (connection refused), without retries.</summary>
+    public const string UnreachableEndpoint = "http://127.0.0.1:9";
+
+    public static AmazonS3Client UnreachableS3() => new(Credentials, new AmazonS3Config
+    {
+        ServiceURL = UnreachableEndpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = Region,
+        MaxErrorRetry = 0,
+    });
+
+    public static AmazonDynamoDBClient UnreachableDynamoDb() => new(Credentials, new AmazonDynamoDBConfig
+    {
+        ServiceURL = UnreachableEndpoint,
+        AuthenticationRegion = Region,
+        MaxErrorRetry = 0,
+    });
+
     /// <summary>Creates a bucket with a unique name, so test classes never share state.</summary>
     public static async Task<string> CreateBucketAsync(IAmazonS3 s3, string purpose)
     {

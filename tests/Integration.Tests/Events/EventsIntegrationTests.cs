@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Functions.LambdaKit.Identity;
 using Functions.TestSupport;
@@ -205,12 +204,7 @@ public sealed class EventsIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Create_DynamoDbUnreachable_Is503WithRetryAfterAndNothingWritten()
     {
-        using var unreachable = new AmazonDynamoDBClient(Moto.Credentials, new AmazonDynamoDBConfig
-        {
-            ServiceURL = "http://127.0.0.1:9",
-            AuthenticationRegion = Moto.Region,
-            MaxErrorRetry = 0,
-        });
+        using var unreachable = Moto.UnreachableDynamoDb();
         var api = new EventsApi(_env, dynamo: unreachable);
         var before = await _env.SnapshotAsync();
 
@@ -226,13 +220,7 @@ public sealed class EventsIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Create_S3UnreachableForALargePayload_Is503AndNoItemIsWritten()
     {
-        using var unreachable = new AmazonS3Client(Moto.Credentials, new AmazonS3Config
-        {
-            ServiceURL = "http://127.0.0.1:9",
-            ForcePathStyle = true,
-            AuthenticationRegion = Moto.Region,
-            MaxErrorRetry = 0,
-        });
+        using var unreachable = Moto.UnreachableS3();
         var api = new EventsApi(_env, s3: unreachable);
         var before = await _env.SnapshotAsync();
 

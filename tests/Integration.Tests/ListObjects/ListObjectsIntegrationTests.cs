@@ -176,13 +176,7 @@ public sealed class ListObjectsIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task List_S3Unreachable_Is503WithRetryAfter()
     {
-        using var unreachable = new AmazonS3Client(Moto.Credentials, new AmazonS3Config
-        {
-            ServiceURL = "http://127.0.0.1:9",
-            ForcePathStyle = true,
-            AuthenticationRegion = Moto.Region,
-            MaxErrorRetry = 0,
-        });
+        using var unreachable = Moto.UnreachableS3();
         var function = new HttpApiFunction(new Function(unreachable, _bucket), _logs.Logger, TimeProvider.System);
 
         var response = await function.HandleAsync(ApiRequests.Create("GET /objects"), new TestLambdaContext());
