@@ -171,6 +171,41 @@ public sealed class DynamoEventStore : IEventStore
         return new EventPage(items, next);
     }
 
+    /// <summary>
+    /// accepted → processed, stamped with <paramref name="at"/>. False when the event is not
+    /// (or no longer) accepted — a replayed stream record changes nothing twice.
+    /// </summary>
+    public async Task<bool> MarkProcessedAsync(string tenantKey, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DependencyUnavailableException.Guard("DynamoDB", () => _dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = _settings.TableName,
+                Key = new Dictionary<string, AttributeValue>
+                {
+                    [EventTable.PartitionKey] = new() { S = EventTable.TenantPartition(tenantKey) },
+                    [EventTable.SortKey] = new() { S = EventTable.EventSortKey(id) },
+                },
+                UpdateExpression = "SET #status = :processed, processedAt = :at",
+                ConditionExpression = "entity = :event AND #status = :accepted",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = "status" },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":processed"] = new() { S = "processed" },
+                    [":accepted"] = new() { S = "accepted" },
+                    [":event"] = new() { S = EntityEvent },
+                    [":at"] = new() { S = Timestamps.Format(at) },
+                },
+            }, cancellationToken));
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     private static Dictionary<string, AttributeValue> ToItem(Tenant tenant, EventRecord record) => new()
     {
         [EventTable.PartitionKey] = new() { S = EventTable.TenantPartition(tenant.Key) },

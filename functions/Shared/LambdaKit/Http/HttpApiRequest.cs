@@ -64,8 +64,10 @@ public sealed class HttpApiRequest
     /// <summary>
     /// The body's bytes, decoding base64 when API Gateway sent it so.
     /// </summary>
+    /// <param name="maxBytes">The largest decoded body accepted.</param>
+    /// <param name="tooLargeDetail">The 413's detail, e.g. where to send larger bodies.</param>
     /// <exception cref="ProblemException">413 over <paramref name="maxBytes"/>; 400 for bad base64.</exception>
-    public byte[] BodyBytes(int maxBytes)
+    public byte[] BodyBytes(int maxBytes, string? tooLargeDetail = null)
     {
         var body = Raw.Body ?? string.Empty;
         byte[] bytes;
@@ -74,7 +76,7 @@ public sealed class HttpApiRequest
             // A base64 text of n chars decodes to at most 3n/4 bytes: refuse early without decoding.
             if ((long)body.Length / 4 * 3 > maxBytes + 2L)
             {
-                throw TooLarge(maxBytes);
+                throw TooLarge(maxBytes, tooLargeDetail);
             }
 
             try
@@ -91,13 +93,13 @@ public sealed class HttpApiRequest
             // UTF-8 needs at least a byte per char, so a longer text is too large without encoding it.
             if (body.Length > maxBytes)
             {
-                throw TooLarge(maxBytes);
+                throw TooLarge(maxBytes, tooLargeDetail);
             }
 
             bytes = Encoding.UTF8.GetBytes(body);
         }
 
-        return bytes.Length > maxBytes ? throw TooLarge(maxBytes) : bytes;
+        return bytes.Length > maxBytes ? throw TooLarge(maxBytes, tooLargeDetail) : bytes;
     }
 
     /// <summary>
@@ -138,6 +140,6 @@ public sealed class HttpApiRequest
         }
     }
 
-    private static ProblemException TooLarge(int maxBytes) =>
-        new(413, ProblemTypes.PayloadTooLarge, "Payload too large", $"The body exceeds {maxBytes} bytes.");
+    private static ProblemException TooLarge(int maxBytes, string? detail) =>
+        new(413, ProblemTypes.PayloadTooLarge, "Payload too large", detail ?? $"The body exceeds {maxBytes} bytes.");
 }
