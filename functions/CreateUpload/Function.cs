@@ -59,6 +59,7 @@ public sealed class Function : IHttpApiHandler
             BucketName = _settings.BucketName,
             Key = FileRules.ObjectKey(request.Tenant.Key, id),
             Verb = HttpVerb.PUT,
+            Protocol = Presigning.ProtocolFor(_s3),
             Expires = expires.UtcDateTime,
             ContentType = upload.ContentType,
             ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,

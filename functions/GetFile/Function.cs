@@ -64,6 +64,7 @@ public sealed class Function : IHttpApiHandler
                 BucketName = _settings.BucketName,
                 Key = FileRules.ObjectKey(request.Tenant.Key, file.Id),
                 Verb = HttpVerb.GET,
+                Protocol = Presigning.ProtocolFor(_s3),
                 Expires = expires.UtcDateTime,
                 // Served as a download whatever the declared type, so a file cannot render as a page.
                 ResponseHeaderOverrides = new ResponseHeaderOverrides

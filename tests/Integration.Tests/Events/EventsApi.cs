@@ -7,7 +7,7 @@ using Functions.TestSupport;
 namespace Functions.Integration.Tests.Events;
 
 /// <summary>The three event routes wired to moto through their test constructors.</summary>
-internal sealed class EventsApi(EventsEnvironment environment, IAmazonDynamoDB? dynamo = null, IAmazonS3? s3 = null)
+public sealed class EventsApi(EventsEnvironment environment, IAmazonDynamoDB? dynamo = null, IAmazonS3? s3 = null)
 {
     private readonly LogCapture _logs = new();
 

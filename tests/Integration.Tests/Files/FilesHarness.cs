@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Functions.LambdaKit.Events;
+using Functions.LambdaKit.Http;
+using Functions.TestSupport;
+
+namespace Functions.Integration.Tests.Files;
+
+/// <summary>
+/// The file routes and the processor wired to moto: the data bucket notifies an SQS queue of
+/// new objects, and the table's stream is read through the DynamoDB Streams API. Records are
+/// handed to ProcessRecords in the exact shapes Lambda's event sources use.
+/// </summary>
+public sealed class FilesHarness : IAsyncDisposable
+{
+    private readonly LogCapture _logs = new();
+
+    private FilesHarness(EventsEnvironment environment, MotoQueue queue, TableStream stream)
+    {
+        Env = environment;
+        Queue = queue;
+        Stream = stream;
+    }
+
+    public EventsEnvironment Env { get; }
+
+    public MotoQueue Queue { get; }
+
+    public TableStream Stream { get; }
+
+    public string Logs => _logs.Text;
+
+    public static async Task<FilesHarness> CreateAsync()
+    {
+        var environment = await EventsEnvironment.CreateAsync("files");
+        var queue = await MotoQueue.CreateAsync("uploads");
+        await environment.S3.PutBucketNotificationAsync(new PutBucketNotificationRequest
+        {
+            BucketName = environment.Settings.BucketName,
+            QueueConfigurations =
+            [
+                new QueueConfiguration { Queue = queue.Arn, Events = [Amazon.S3.EventType.ObjectCreatedPut] },
+            ],
+        });
+        var stream = await TableStream.OpenAsync(environment.Dynamo, environment.Settings.TableName);
+        return new FilesHarness(environment, queue, stream);
+    }
+
+    public Task<APIGatewayHttpApiV2ProxyResponse> Upload(string? query, byte[] content, string? contentType = "text/csv", string caller = ApiRequests.AliceArn, bool base64 = true)
+    {
+        var headers = contentType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["content-type"] = contentType };
+        var body = base64 ? Convert.ToBase64String(content) : Encoding.UTF8.GetString(content);
+        return Send(new UploadFile.Function(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System),
+            ApiRequests.Create("POST /files", caller, query, body, base64, headers));
+    }
+
+    public Task<APIGatewayHttpApiV2ProxyResponse> CreateUpload(string json, string caller = ApiRequests.AliceArn, string contentType = "application/json") =>
+        Send(new CreateUpload.Function(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System),
+            ApiRequests.Create("POST /files/uploads", caller, body: json, headers: new() { ["content-type"] = contentType }));
+
+    public Task<APIGatewayHttpApiV2ProxyResponse> Get(string id, string caller = ApiRequests.AliceArn) =>
+        Send(new GetFile.Function(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System),
+            ApiRequests.Create("GET /files/{id}", caller, pathParameters: new() { ["id"] = id }));
+
+    public ProcessRecords.Function Processor() => new(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System, _logs.Logger);
+
+    /// <summary>Hands the stream's new records to the processor as one batch.</summary>
+    public async Task<(BatchResponse Response, List<string> Sequences, string Json)> ProcessStreamAsync()
+    {
+        var (json, sequences) = await Stream.ReadNewAsync();
+        return (await Invoke(json), sequences, json);
+    }
+
+    /// <summary>Hands the queue's messages to the processor as one batch.</summary>
+    public async Task<(BatchResponse Response, List<QueueMessage> Messages)> ProcessQueueAsync()
+    {
+        var messages = await Queue.ReceiveAsync();
+        return (await Invoke(Queue.ToLambdaEvent(messages)), messages);
+    }
+
+    public async Task<BatchResponse> Invoke(string lambdaEventJson)
+    {
+        var bytes = await Processor().InvokeAsync(Encoding.UTF8.GetBytes(lambdaEventJson), new TestLambdaContext());
+        return JsonSerializer.Deserialize(bytes.Span, EventsJsonContext.Default.BatchResponse)!;
+    }
+
+    public static JsonElement Json(APIGatewayHttpApiV2ProxyResponse response) => JsonDocument.Parse(response.Body!).RootElement;
+
+    public ValueTask DisposeAsync() => Env.DisposeAsync();
+
+    private Task<APIGatewayHttpApiV2ProxyResponse> Send(IHttpApiHandler handler, APIGatewayHttpApiV2ProxyRequest request) =>
+        new HttpApiFunction(handler, _logs.Logger, TimeProvider.System).HandleAsync(request, new TestLambdaContext());
+}
