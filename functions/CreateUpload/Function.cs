@@ -54,7 +54,7 @@ public sealed class Function : IHttpApiHandler
         await _files.CreateAsync(request.Tenant.Key, file, request.CancellationToken);
 
         var expires = now + FileRules.UploadUrlLifetime;
-        var url = await _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var presign = new GetPreSignedUrlRequest
         {
             BucketName = _settings.BucketName,
             Key = FileRules.ObjectKey(request.Tenant.Key, id),
@@ -64,10 +64,16 @@ public sealed class Function : IHttpApiHandler
             ContentType = upload.ContentType,
             ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
             ServerSideEncryptionKeyManagementServiceKeyId = _settings.KmsKeyId,
-        });
+        };
+
+        // A conditional write: S3 refuses a second PUT to the key, so the URL cannot replace
+        // the content after it has been checked and inspected.
+        presign.Headers["If-None-Match"] = "*";
+        var url = await _s3.GetPreSignedURLAsync(presign);
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["content-type"] = upload.ContentType,
+            ["if-none-match"] = "*",
             ["x-amz-server-side-encryption"] = "aws:kms",
             ["x-amz-server-side-encryption-aws-kms-key-id"] = _settings.KmsKeyId,
         };

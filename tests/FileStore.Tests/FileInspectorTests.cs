@@ -53,6 +53,14 @@ public sealed class FileInspectorTests
     }
 
     [Fact]
+    public async Task Inspect_CsvWithBomBeforeAQuotedHeader_IsRead()
+    {
+        var result = await Inspect("\uFEFF\"a\",b\n1,2\n");
+
+        result.Schema.Should().BeEquivalentTo(new FileSchema("csv", 1, ["a", "b"]));
+    }
+
+    [Fact]
     public async Task Inspect_JsonLines_UnionsTopLevelMembersInFirstSeenOrder()
     {
         var result = await Inspect("{\"a\":1,\"b\":{\"x\":1}}\n\n{\"c\":true,\"a\":2}\n{\"b\":null}\n");

@@ -28,6 +28,11 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
                 return null;
             }
 
+            if (RecordNumber == 0 && line.StartsWith('\uFEFF'))
+            {
+                line = line[1..];
+            }
+
             if (line.Length == 0)
             {
                 continue;

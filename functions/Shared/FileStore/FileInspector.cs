@@ -144,7 +144,7 @@ public static class FileInspector
             return InspectionResult.Rejected($"The CSV header has {header.Count} columns; at most {MaxColumns} are supported.");
         }
 
-        var names = header.Select(h => h.Trim().TrimStart('\uFEFF')).ToList();
+        var names = header.Select(h => h.Trim()).ToList();
         if (names.Any(string.IsNullOrEmpty))
         {
             return InspectionResult.Rejected("The CSV header has an empty column name.");

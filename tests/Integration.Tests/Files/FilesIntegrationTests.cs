@@ -97,7 +97,7 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(upload.GetProperty("url").GetString()!).Query);
 
         query["X-Amz-SignedHeaders"]!.Split(';').Should().Contain(
-            ["content-type", "host", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"]);
+            ["content-type", "host", "if-none-match", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"]);
         int.Parse(query["X-Amz-Expires"]!, System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(880, 905, "15 minutes, give or take the SDK rounding up from its own clock");
         upload.GetProperty("headers").GetProperty("x-amz-server-side-encryption").GetString().Should().Be("aws:kms");
         upload.GetProperty("headers").GetProperty("x-amz-server-side-encryption-aws-kms-key-id").GetString().Should().Be(_files.Env.Settings.KmsKeyId);
