@@ -24,6 +24,9 @@ public sealed class InMemoryEventStore : IEventStore
         return Task.FromResult(new CreateResult(outcome, stored));
     }
 
+    /// <summary>Forgets the tenant's event with that id (allocation-free), so the next create of it is new again.</summary>
+    public bool Remove(Tenant tenant, string id) => _events.TryRemove((tenant.Key, id), out _);
+
     public Task<EventRecord?> GetAsync(Tenant tenant, string id, CancellationToken cancellationToken) =>
         Task.FromResult(_events.TryGetValue((tenant.Key, id), out var record) ? record : null);
 
