@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Functions.LambdaKit.Http;
@@ -42,9 +43,11 @@ public static class CanonicalJson
     }
 
     // Walks the value keeping the path as a stack of segments, formatted only for an error.
+    // Allocation matters here (every create runs it over up to 1 MiB): member names are read
+    // once each, numbers are validated and copied as raw UTF-8, and path segments are structs.
     private sealed class Walker(Utf8JsonWriter writer, int maxDepth)
     {
-        private readonly List<object> _path = [];
+        private readonly List<Segment> _path = [];
 
         public void Write(JsonElement value)
         {
@@ -53,11 +56,16 @@ public static class CanonicalJson
                 case JsonValueKind.Object:
                     Nest();
                     writer.WriteStartObject();
-                    var members = value.EnumerateObject().ToList();
-                    members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                    var members = new List<(string Name, JsonElement Value)>();
+                    foreach (var member in value.EnumerateObject())
+                    {
+                        members.Add((member.Name, member.Value));
+                    }
+
+                    members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
                     for (var i = 0; i < members.Count; i++)
                     {
-                        _path.Add(members[i].Name);
+                        _path.Add(new Segment(members[i].Name, 0));
                         if (i > 0 && members[i].Name == members[i - 1].Name)
                         {
                             throw Fail("is a member given twice");
@@ -76,7 +84,7 @@ public static class CanonicalJson
                     var index = 0;
                     foreach (var item in value.EnumerateArray())
                     {
-                        _path.Add(index++);
+                        _path.Add(new Segment(null, index++));
                         Write(item);
                         _path.RemoveAt(_path.Count - 1);
                     }
@@ -97,7 +105,7 @@ public static class CanonicalJson
                     writer.WriteStringValue(text);
                     break;
                 case JsonValueKind.Number:
-                    var raw = value.GetRawText();
+                    var raw = JsonMarshal.GetRawUtf8Value(value);
                     if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || double.IsInfinity(number))
                     {
                         throw Fail("is a number outside the range of a 64-bit float");
@@ -129,7 +137,7 @@ public static class CanonicalJson
             var path = new System.Text.StringBuilder("payload");
             foreach (var segment in _path)
             {
-                path.Append(segment is int i ? $"[{i}]" : "." + ProblemText.Printable((string)segment, 40));
+                path.Append(segment.Name is { } name ? "." + ProblemText.Printable(name, 40) : $"[{segment.Index}]");
                 if (path.Length > 200)
                 {
                     path.Append('…');
@@ -139,5 +147,7 @@ public static class CanonicalJson
 
             return new CanonicalJsonException($"{path} {what}.");
         }
+
+        private readonly record struct Segment(string? Name, int Index);
     }
 }
