@@ -10,8 +10,10 @@ usage() {
   cat <<USAGE
 Usage: scripts/test.sh
 
-Runs the whole test suite offline. Needs: dotnet (SDK 10.0.4xx), python3, moto_server,
-objdump (binutils), zip. Exits non-zero when anything fails.
+Runs the whole test suite offline: .NET tests (unit, moto integration, published bootstrap)
+and Terraform checks. Needs: dotnet (SDK 10.0.4xx), python3, moto_server, objdump (binutils),
+zip, terraform 1.11 with the provider mirror at /opt/tf-plugins (or TF_PLUGIN_DIR).
+Exits non-zero when anything fails.
 USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
@@ -22,6 +24,7 @@ require_python
 require_moto
 require objdump "Install binutils (Debian: apt-get install binutils), then re-run."
 require zip "Install zip (Debian: apt-get install zip), then re-run."
+require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
 cleanup() {
@@ -62,6 +65,20 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
 print(passed, failed, skipped)
 PY
 )
+
+echo "== terraform (fmt, validate, terraform test with a mocked provider)"
+tf_status=0
+"$REPO_ROOT/scripts/terraform-test.sh" 2>&1 | tee "$work/terraform.log" || tf_status=$?
+tf_failed=0
+if tf_line="$(grep -Eo '^terraform: [0-9]+ passed, [0-9]+ failed' "$work/terraform.log" | tail -1)"; then
+  read -r tf_passed tf_failed < <(sed -E 's/^terraform: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$tf_line")
+  passed=$((passed + tf_passed))
+  failed=$((failed + tf_failed))
+fi
+if [[ "$tf_status" -ne 0 && "$tf_failed" -eq 0 ]]; then
+  # The Terraform checks stopped without reporting a failure: count it.
+  failed=$((failed + 1))
+fi
 
 if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
   # A runner crashed without reporting a failed test: count it so the summary cannot read green.

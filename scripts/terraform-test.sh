@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Offline Terraform checks: fmt, then init + validate + `terraform test` (mocked provider)
+# for every module and stack. Uses the provider mirror at /opt/tf-plugins (or TF_PLUGIN_DIR)
+# through a CLI config of its own, never the user's ~/.terraformrc. Prints one line
+# "terraform: N passed, N failed" for scripts/test.sh to add up.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/terraform-test.sh [DIR...]
+
+Checks every directory under terraform/modules plus terraform/bootstrap and terraform/app
+(or only the DIRs given, relative to the repository root).
+USAGE
+}
+[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+
+require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
+plugin_dir="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
+[[ -d "$plugin_dir/registry.terraform.io/hashicorp/aws" ]] \
+  || die "the Terraform provider mirror is missing at $plugin_dir (hashicorp/aws 5.100.0). Set TF_PLUGIN_DIR to a filesystem mirror that has it."
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/functions-tf.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+cat >"$work/cli.tfrc" <<CFG
+provider_installation {
+  filesystem_mirror {
+    path    = "$plugin_dir"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+CFG
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+cd "$REPO_ROOT"
+dirs=("$@")
+if [[ ${#dirs[@]} -eq 0 ]]; then
+  mapfile -t dirs < <(find terraform/modules -mindepth 1 -maxdepth 1 -type d | sort; echo terraform/bootstrap; echo terraform/app)
+fi
+
+passed=0
+failed=0
+echo "== terraform fmt -check -recursive terraform"
+if terraform fmt -check -recursive terraform; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: terraform fmt"; fi
+
+for dir in "${dirs[@]}"; do
+  name="${dir//\//_}"
+  export TF_DATA_DIR="$work/$name"
+  echo "== $dir"
+  if ! (cd "$dir" && terraform init -backend=false -input=false -no-color >"$work/$name.init.log" 2>&1); then
+    cat "$work/$name.init.log"
+    echo "FAIL: init $dir"
+    failed=$((failed + 1))
+    continue
+  fi
+  if (cd "$dir" && terraform validate -no-color); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: validate $dir"; fi
+  if compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
+    log="$work/$name.test.log"
+    if (cd "$dir" && terraform test -no-color) >"$log" 2>&1; then status=0; else status=$?; fi
+    grep -E '^(run|  run|Success!|Failure!)|fail|error' "$log" | tail -40 || true
+    # "Success! 7 passed, 0 failed." / "Failure! 5 passed, 2 failed."
+    summary="$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)"
+    if [[ -n "$summary" ]]; then
+      passed=$((passed + ${summary%% passed*}))
+      rest="${summary#*, }"
+      failed=$((failed + ${rest%% failed*}))
+    fi
+    if [[ "$status" -ne 0 && ( -z "$summary" || "${rest%% failed*}" -eq 0 ) ]]; then
+      cat "$log"
+      failed=$((failed + 1))
+    fi
+  else
+    echo "FAIL: $dir has no tests/*.tftest.hcl"
+    failed=$((failed + 1))
+  fi
+done
+
+echo "terraform: $passed passed, $failed failed"
+[[ "$failed" -eq 0 ]]

@@ -1,0 +1,117 @@
+variable "environment" {
+  type        = string
+  description = "Environment name (dev, prod, …): part of every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.environment))
+    error_message = "environment must be 2–16 characters of lowercase letters, digits and '-', starting with a letter."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "AWS region to deploy to."
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "release_version" {
+  type        = string
+  description = "The release to deploy (semver, e.g. 1.4.2): selects the artifacts and tags every resource."
+
+  validation {
+    condition     = can(regex("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$", var.release_version))
+    error_message = "release_version must be a semantic version such as 1.4.2 or 1.5.0-rc.1 (no leading 'v')."
+  }
+}
+
+variable "package_type" {
+  type        = string
+  description = "How functions ship: Zip (artifacts bucket) or Image (ECR)."
+  default     = "Zip"
+
+  validation {
+    condition     = contains(["Zip", "Image"], var.package_type)
+    error_message = "package_type must be Zip or Image."
+  }
+}
+
+variable "architecture" {
+  type        = string
+  description = "Lambda architecture the artifacts were built for."
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "artifact_bucket" {
+  type        = string
+  description = "Bucket holding function zips at <release_version>/<Function>.zip (the bootstrap stack's artifact_bucket); required when package_type is Zip."
+  default     = null
+
+  validation {
+    condition     = var.package_type != "Zip" || var.artifact_bucket != null
+    error_message = "artifact_bucket is required when package_type is Zip."
+  }
+}
+
+variable "image_repository_prefix" {
+  type        = string
+  description = "ECR registry and prefix of the function repositories, e.g. 111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions; images are <prefix>/<function, lowercase>:<release_version>. Required when package_type is Image."
+  default     = null
+
+  validation {
+    condition     = var.package_type != "Image" || can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+$", var.image_repository_prefix))
+    error_message = "image_repository_prefix is required when package_type is Image, as <account>.dkr.ecr.<region>.amazonaws.com/<prefix>."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of function and API access logs."
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' retention values (1, 3, 5, 7, 14, 30, 60, 90, …, 3653)."
+  }
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Protect the events table from deletion (on for prod)."
+  default     = true
+}
+
+variable "force_destroy_data" {
+  type        = bool
+  description = "Allow destroying the data bucket with objects in it (only for throwaway environments)."
+  default     = false
+}
+
+variable "api_throttling" {
+  type = object({
+    burst_limit = number
+    rate_limit  = number
+  })
+  description = "Default throttling of every route."
+  default     = { burst_limit = 200, rate_limit = 100 }
+
+  validation {
+    condition     = var.api_throttling.burst_limit >= 1 && var.api_throttling.rate_limit >= 1
+    error_message = "api_throttling burst_limit and rate_limit must be at least 1."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Extra tags for every resource (added to the provider's default_tags)."
+  default     = {}
+}

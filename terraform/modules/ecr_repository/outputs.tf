@@ -1,0 +1,14 @@
+output "arn" {
+  description = "ARN of the repository."
+  value       = aws_ecr_repository.this.arn
+}
+
+output "url" {
+  description = "Repository URL (<account>.dkr.ecr.<region>.amazonaws.com/<name>), the prefix of image references."
+  value       = aws_ecr_repository.this.repository_url
+}
+
+output "name" {
+  description = "Name of the repository."
+  value       = aws_ecr_repository.this.name
+}

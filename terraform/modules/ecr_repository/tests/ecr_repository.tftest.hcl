@@ -1,0 +1,167 @@
+mock_provider "aws" {
+  mock_resource "aws_ecr_repository" {
+    override_during = plan
+    defaults = {
+      arn            = "arn:aws:ecr:eu-west-1:111122223333:repository/functions/query-files"
+      repository_url = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions/query-files"
+    }
+  }
+}
+
+variables {
+  name        = "functions/query-files"
+  kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
+  tags        = { Team = "platform" }
+}
+
+run "immutable_scanned_and_kms_encrypted" {
+  command = plan
+
+  assert {
+    condition     = aws_ecr_repository.this.image_tag_mutability == "IMMUTABLE"
+    error_message = "Tags must be immutable."
+  }
+
+  assert {
+    condition     = one(aws_ecr_repository.this.image_scanning_configuration).scan_on_push == true
+    error_message = "Images must be scanned on push."
+  }
+
+  assert {
+    condition     = one(aws_ecr_repository.this.encryption_configuration).encryption_type == "KMS" && one(aws_ecr_repository.this.encryption_configuration).kms_key == var.kms_key_arn
+    error_message = "Images must be encrypted with the given KMS key."
+  }
+
+  assert {
+    condition     = aws_ecr_repository.this.tags == tomap({ Team = "platform", Name = "functions/query-files" })
+    error_message = "The repository must carry the caller's tags plus Name."
+  }
+
+  assert {
+    condition     = output.url == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions/query-files" && output.arn == "arn:aws:ecr:eu-west-1:111122223333:repository/functions/query-files"
+    error_message = "url and arn outputs must describe the repository."
+  }
+}
+
+run "lifecycle_expires_untagged_and_old_releases" {
+  command = plan
+
+  variables {
+    keep_tagged_images   = 20
+    untagged_expiry_days = 3
+  }
+
+  assert {
+    condition     = aws_ecr_lifecycle_policy.this.repository == "functions/query-files"
+    error_message = "The lifecycle policy must be attached to the repository."
+  }
+
+  assert {
+    condition = [for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.selection if r.rulePriority == 1] == [{
+      tagStatus   = "untagged"
+      countType   = "sinceImagePushed"
+      countUnit   = "days"
+      countNumber = 3
+    }]
+    error_message = "Untagged images must expire after untagged_expiry_days."
+  }
+
+  assert {
+    condition = [for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.selection if r.rulePriority == 2] == [{
+      tagStatus     = "tagged"
+      tagPrefixList = ["v"]
+      countType     = "imageCountMoreThan"
+      countNumber   = 20
+    }]
+    error_message = "Only the last keep_tagged_images images tagged v* may be kept."
+  }
+
+  assert {
+    condition     = alltrue([for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.action == { type = "expire" }])
+    error_message = "Every lifecycle rule must expire images."
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_ecr_lifecycle_policy.this.policy).rules) == 2
+    error_message = "The lifecycle policy must hold exactly the two rules."
+  }
+}
+
+run "lifecycle_defaults" {
+  command = plan
+
+  assert {
+    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.selection.countNumber] == [1, 50]
+    error_message = "Defaults must expire untagged images after 1 day and keep 50 releases."
+  }
+}
+
+run "reject_uppercase_name" {
+  command = plan
+
+  variables {
+    name = "Functions/QueryFiles"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "reject_name_with_doubled_separator" {
+  command = plan
+
+  variables {
+    name = "functions//query-files"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "reject_kms_key_alias_instead_of_arn" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/functions-artifacts"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "reject_zero_keep_tagged_images" {
+  command = plan
+
+  variables {
+    keep_tagged_images = 0
+  }
+
+  expect_failures = [var.keep_tagged_images]
+}
+
+run "reject_keep_tagged_images_above_1000" {
+  command = plan
+
+  variables {
+    keep_tagged_images = 1001
+  }
+
+  expect_failures = [var.keep_tagged_images]
+}
+
+run "reject_zero_untagged_expiry_days" {
+  command = plan
+
+  variables {
+    untagged_expiry_days = 0
+  }
+
+  expect_failures = [var.untagged_expiry_days]
+}
+
+run "reject_untagged_expiry_days_above_365" {
+  command = plan
+
+  variables {
+    untagged_expiry_days = 366
+  }
+
+  expect_failures = [var.untagged_expiry_days]
+}

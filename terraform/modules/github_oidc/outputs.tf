@@ -1,0 +1,14 @@
+output "role_arn" {
+  description = "ARN of the deploy role; workflows pass it to aws-actions/configure-aws-credentials as role-to-assume."
+  value       = aws_iam_role.deploy.arn
+}
+
+output "role_name" {
+  description = "Name of the deploy role."
+  value       = aws_iam_role.deploy.name
+}
+
+output "provider_arn" {
+  description = "ARN of the GitHub OIDC provider the role trusts (created here or passed in)."
+  value       = local.provider_arn
+}

@@ -1,0 +1,246 @@
+# Plan-only tests against a mocked AWS provider: they run offline and assert the trust
+# policy the module builds. Computed ARNs are given concrete values so they can be compared.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = {
+      arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::111122223333:role/github-deploy"
+    }
+  }
+}
+
+variables {
+  repository   = "example-org/serverless-backend"
+  environments = ["dev", "prod"]
+  role_name    = "github-deploy"
+  policy_documents = {
+    artifacts-write = <<-JSON
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::artifacts-111122223333/*"]}]}
+    JSON
+    terraform-state = <<-JSON
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::state-111122223333/*"]}]}
+    JSON
+  }
+}
+
+run "provider_is_github_for_sts" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.github["this"].url == "https://token.actions.githubusercontent.com"
+    error_message = "The provider should be GitHub's token issuer."
+  }
+  assert {
+    condition     = aws_iam_openid_connect_provider.github["this"].client_id_list == toset(["sts.amazonaws.com"])
+    error_message = "The provider's only audience should be sts.amazonaws.com."
+  }
+  assert {
+    condition     = aws_iam_openid_connect_provider.github["this"].thumbprint_list == tolist(["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"])
+    error_message = "The provider should carry GitHub's documented thumbprints by default."
+  }
+  assert {
+    condition     = output.provider_arn == "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "provider_arn should be the created provider."
+  }
+}
+
+run "trust_allows_only_the_listed_environments" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:example-org/serverless-backend:environment:dev", "repo:example-org/serverless-backend:environment:prod"]
+    error_message = "sub should list exactly repo:<repository>:environment:<env> for each environment."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    error_message = "aud should be required to be sts.amazonaws.com."
+  }
+  assert {
+    condition     = keys(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition) == ["StringEquals"]
+    error_message = "The trust should use exact matching only (no StringLike wildcards)."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Principal == { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+    error_message = "Only the GitHub OIDC provider should be trusted."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity" && jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Effect == "Allow"
+    error_message = "The trust should allow sts:AssumeRoleWithWebIdentity only."
+  }
+  assert {
+    condition     = length(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement) == 1
+    error_message = "The trust policy should have exactly one statement."
+  }
+}
+
+run "single_environment" {
+  command = plan
+
+  variables {
+    environments = ["prod"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:example-org/serverless-backend:environment:prod"]
+    error_message = "A single environment should admit exactly that environment."
+  }
+}
+
+run "role_settings_and_inline_policies" {
+  command = plan
+
+  variables {
+    max_session_duration = 7200
+    tags                 = { team = "platform" }
+  }
+
+  assert {
+    condition     = aws_iam_role.deploy.name == "github-deploy" && aws_iam_role.deploy.max_session_duration == 7200
+    error_message = "role_name and max_session_duration should be passed through."
+  }
+  assert {
+    condition     = toset(keys(aws_iam_role_policy.this)) == toset(["artifacts-write", "terraform-state"])
+    error_message = "One inline policy per policy_documents entry."
+  }
+  assert {
+    condition     = alltrue([for p in aws_iam_role_policy.this : p.role == aws_iam_role.deploy.id])
+    error_message = "Every inline policy should be attached to the deploy role."
+  }
+  assert {
+    condition     = aws_iam_role.deploy.tags["team"] == "platform" && aws_iam_openid_connect_provider.github["this"].tags["team"] == "platform"
+    error_message = "tags should be merged into every taggable resource."
+  }
+  assert {
+    condition     = output.role_arn == "arn:aws:iam::111122223333:role/github-deploy" && output.role_name == "github-deploy"
+    error_message = "role_arn and role_name outputs should expose the role."
+  }
+}
+
+run "existing_provider_is_reused" {
+  command = plan
+
+  variables {
+    create_provider = false
+    provider_arn    = "arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com"
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "No provider should be created when create_provider is false."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Principal.Federated == "arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "The role should trust the existing provider."
+  }
+  assert {
+    condition     = output.provider_arn == "arn:aws:iam::444455556666:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "provider_arn should be the existing provider."
+  }
+}
+
+# ---- validation: every rule rejects a bad value ----
+
+run "reject_repository" {
+  command = plan
+  variables {
+    repository = "serverless-backend"
+  }
+  expect_failures = [var.repository]
+}
+
+run "reject_environments_empty" {
+  command = plan
+  variables {
+    environments = []
+  }
+  expect_failures = [var.environments]
+}
+
+run "reject_environments_wildcard" {
+  command = plan
+  variables {
+    environments = ["*"]
+  }
+  expect_failures = [var.environments]
+}
+
+run "reject_environments_duplicate" {
+  command = plan
+  variables {
+    environments = ["prod", "prod"]
+  }
+  expect_failures = [var.environments]
+}
+
+run "reject_provider_arn_missing" {
+  command = plan
+  variables {
+    create_provider = false
+  }
+  expect_failures = [var.provider_arn]
+}
+
+run "reject_provider_arn_wrong_issuer" {
+  command = plan
+  variables {
+    create_provider = false
+    provider_arn    = "arn:aws:iam::111122223333:oidc-provider/gitlab.com"
+  }
+  expect_failures = [var.provider_arn]
+}
+
+run "reject_provider_arn_with_create_provider" {
+  command = plan
+  variables {
+    provider_arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+  }
+  expect_failures = [var.provider_arn]
+}
+
+run "reject_thumbprint_list" {
+  command = plan
+  variables {
+    thumbprint_list = ["not-a-thumbprint"]
+  }
+  expect_failures = [var.thumbprint_list]
+}
+
+run "reject_role_name" {
+  command = plan
+  variables {
+    role_name = "github deploy"
+  }
+  expect_failures = [var.role_name]
+}
+
+run "reject_policy_documents" {
+  command = plan
+  variables {
+    policy_documents = { deploy = "{not json" }
+  }
+  expect_failures = [var.policy_documents]
+}
+
+run "reject_max_session_duration_too_short" {
+  command = plan
+  variables {
+    max_session_duration = 900
+  }
+  expect_failures = [var.max_session_duration]
+}
+
+run "reject_max_session_duration_too_long" {
+  command = plan
+  variables {
+    max_session_duration = 43201
+  }
+  expect_failures = [var.max_session_duration]
+}

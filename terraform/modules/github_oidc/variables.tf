@@ -1,0 +1,103 @@
+variable "repository" {
+  description = "GitHub repository allowed to assume the role, as \"owner/name\" (exact casing: the token's sub claim is compared case-sensitively)."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$", var.repository))
+    error_message = "repository must be \"owner/name\" (owner: letters, digits, hyphens; name: letters, digits, dots, hyphens, underscores)."
+  }
+}
+
+variable "environments" {
+  description = "GitHub environments whose jobs may assume the role (matched exactly; no wildcards). Protect them with required reviewers in GitHub."
+  type        = list(string)
+  nullable    = false
+
+  validation {
+    condition     = length(var.environments) > 0
+    error_message = "environments must name at least one GitHub environment."
+  }
+
+  validation {
+    condition     = alltrue([for e in var.environments : can(regex("^[A-Za-z0-9._-]{1,255}$", e))]) && length(distinct(var.environments)) == length(var.environments)
+    error_message = "environments must be distinct names of letters, digits, dots, hyphens or underscores (no wildcards, spaces or colons)."
+  }
+}
+
+variable "create_provider" {
+  description = "Create the account's GitHub OIDC provider. Set to false when the account already has one (there can be only one per URL) and pass provider_arn."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "provider_arn" {
+  description = "ARN of the existing GitHub OIDC provider; required when create_provider is false and must be null otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition = (var.create_provider
+      ? var.provider_arn == null
+    : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.provider_arn)))
+    error_message = "provider_arn must be the ARN of the token.actions.githubusercontent.com OIDC provider when create_provider is false, and null when create_provider is true."
+  }
+}
+
+variable "thumbprint_list" {
+  description = "Certificate thumbprints of token.actions.githubusercontent.com. AWS no longer checks them for this provider (it trusts GitHub's certificate through its own root CAs), but the API stores them; the default is GitHub's documented pair."
+  type        = list(string)
+  default = [
+    "6938fd4d98bab03faadb97b34396831e3780aea1",
+    "1c58a3a8518e8759bf075b76b750d4f2df264fcd",
+  ]
+  nullable = false
+
+  validation {
+    condition     = length(var.thumbprint_list) >= 1 && length(var.thumbprint_list) <= 5 && alltrue([for t in var.thumbprint_list : can(regex("^[0-9a-fA-F]{40}$", t))])
+    error_message = "thumbprint_list must hold 1 to 5 SHA-1 thumbprints of 40 hex characters."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the deploy role that workflows assume."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "policy_documents" {
+  description = "IAM policy documents (JSON) attached to the deploy role as inline policies, keyed by a short name; one per concern (e.g. \"artifacts-write\", \"terraform-state\")."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k, v in var.policy_documents : can(regex("^[A-Za-z0-9+=,.@_-]{1,100}$", k)) && can(jsondecode(v))])
+    error_message = "policy_documents keys must be 1-100 characters of letters, digits and +=,.@_- and every value must be a JSON policy document."
+  }
+}
+
+variable "max_session_duration" {
+  description = "Longest session, in seconds, a workflow can request for the role (3600-43200)."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
+    error_message = "max_session_duration must be a whole number of seconds between 3600 and 43200."
+  }
+}
+
+variable "tags" {
+  description = "Tags merged into every taggable resource of the module (the stack's provider adds default_tags)."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}

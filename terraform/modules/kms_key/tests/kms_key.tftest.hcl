@@ -1,0 +1,334 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111122223333"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    override_during = plan
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
+      key_id = "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
+    }
+  }
+}
+
+variables {
+  alias       = "functions-test-data"
+  description = "Data key for tests"
+  tags        = { Team = "platform" }
+}
+
+run "symmetric_key_rotates_and_has_alias" {
+  command = plan
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation == true
+    error_message = "A symmetric key must have rotation enabled."
+  }
+
+  assert {
+    condition     = aws_kms_key.this.customer_master_key_spec == "SYMMETRIC_DEFAULT" && aws_kms_key.this.key_usage == "ENCRYPT_DECRYPT"
+    error_message = "The default key must be a symmetric encryption key."
+  }
+
+  assert {
+    condition     = aws_kms_key.this.deletion_window_in_days == 30
+    error_message = "The default deletion window must be 30 days."
+  }
+
+  assert {
+    condition     = aws_kms_alias.this.name == "alias/functions-test-data" && output.alias_name == "alias/functions-test-data"
+    error_message = "The alias must be alias/<alias>."
+  }
+
+  assert {
+    condition     = aws_kms_alias.this.target_key_id == "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
+    error_message = "The alias must point at the key."
+  }
+
+  assert {
+    condition     = aws_kms_key.this.tags == tomap({ Team = "platform", Name = "functions-test-data" })
+    error_message = "The key must carry the caller's tags plus Name."
+  }
+
+  assert {
+    condition     = output.arn == "arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
+    error_message = "arn output must be the key's ARN."
+  }
+}
+
+run "hmac_key_does_not_rotate" {
+  command = plan
+
+  variables {
+    key_spec  = "HMAC_256"
+    user_arns = ["arn:aws:iam::111122223333:role/query-events"]
+  }
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation != true
+    error_message = "Rotation must not be set on an HMAC key (AWS rejects it)."
+  }
+
+  assert {
+    condition     = aws_kms_key.this.customer_master_key_spec == "HMAC_256" && aws_kms_key.this.key_usage == "GENERATE_VERIFY_MAC"
+    error_message = "An HMAC key must have key usage GENERATE_VERIFY_MAC."
+  }
+
+  assert {
+    condition = toset(one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "AllowKeyUsers"
+    ])) == toset(["kms:GenerateMac", "kms:VerifyMac", "kms:DescribeKey"])
+    error_message = "HMAC key users must get exactly GenerateMac, VerifyMac and DescribeKey."
+  }
+}
+
+run "policy_names_root_administrators_users_and_services" {
+  command = plan
+
+  variables {
+    administrator_arns = ["arn:aws:iam::111122223333:role/deploy"]
+    user_arns          = ["arn:aws:iam::111122223333:role/create-event", "arn:aws:iam::111122223333:role/get-event"]
+    service_principals = ["logs.eu-west-1.amazonaws.com", "sqs.amazonaws.com", "s3.amazonaws.com"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_kms_key.this.policy).Version == "2012-10-17"
+    error_message = "The key policy must use policy language 2012-10-17."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.AWS == "arn:aws:iam::111122223333:root" if startswith(s.Sid, "EnableIam")
+    ]) && length([for s in jsondecode(aws_kms_key.this.policy).Statement : s if startswith(s.Sid, "EnableIam")]) == 2
+    error_message = "The root account must be named by the two IAM delegation statements."
+  }
+
+  assert {
+    condition = contains(one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "EnableIamAdministration"
+    ]), "kms:PutKeyPolicy")
+    error_message = "The root account must keep kms:PutKeyPolicy so the key stays manageable."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Principal.AWS if s.Sid == "AllowKeyAdministrators"
+    ]) == ["arn:aws:iam::111122223333:role/deploy"]
+    error_message = "Administrators must be named in their own statement."
+  }
+
+  assert {
+    condition = !anytrue([
+      for a in one([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "AllowKeyAdministrators"]) :
+      contains(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"], a)
+    ])
+    error_message = "Administrators must not be able to encrypt or decrypt."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Principal.AWS if s.Sid == "AllowKeyUsers"
+    ]) == ["arn:aws:iam::111122223333:role/create-event", "arn:aws:iam::111122223333:role/get-event"]
+    error_message = "Users must be named in the users statement."
+  }
+
+  assert {
+    condition = toset(one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "AllowKeyUsers"
+      ])) == toset([
+      "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+      "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
+    ])
+    error_message = "Symmetric key users must get exactly the seven listed actions."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Principal.Service if s.Sid == "AllowCloudWatchLogs"
+    ]) == ["logs.eu-west-1.amazonaws.com"]
+    error_message = "CloudWatch Logs must be named in its own statement."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition if s.Sid == "AllowCloudWatchLogs"
+      ]) == {
+      ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:eu-west-1:111122223333:log-group:*" }
+    }
+    error_message = "CloudWatch Logs must be limited to this account's log groups in this region."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Principal.Service if s.Sid == "AllowAwsServices"
+    ]) == ["sqs.amazonaws.com", "s3.amazonaws.com"]
+    error_message = "Other services must be named in the services statement."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition if s.Sid == "AllowAwsServices"
+    ]) == { StringEquals = { "aws:SourceAccount" = "111122223333" } }
+    error_message = "Services must be limited to requests for this account (aws:SourceAccount)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : [for a in s.Action : !strcontains(a, "*")]
+    ]))
+    error_message = "No statement may grant a wildcard action (\"*\", \"kms:*\", \"kms:Get*\", ...)."
+  }
+
+  assert {
+    condition     = length(distinct([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid])) == length(jsondecode(aws_kms_key.this.policy).Statement)
+    error_message = "Statement ids must be unique."
+  }
+}
+
+run "empty_lists_add_no_statements" {
+  command = plan
+
+  assert {
+    condition = toset([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid]) == toset([
+      "EnableIamAdministration", "EnableIamUsagePolicies",
+    ])
+    error_message = "Without administrators, users or services only the root statements may remain."
+  }
+}
+
+run "reject_alias_with_prefix" {
+  command = plan
+
+  variables {
+    alias = "alias/functions-test-data"
+  }
+
+  expect_failures = [var.alias]
+}
+
+run "reject_alias_reserved_for_aws" {
+  command = plan
+
+  variables {
+    alias = "aws/s3"
+  }
+
+  expect_failures = [var.alias]
+}
+
+run "reject_alias_with_invalid_characters" {
+  command = plan
+
+  variables {
+    alias = "functions data"
+  }
+
+  expect_failures = [var.alias]
+}
+
+run "reject_description_too_long" {
+  command = plan
+
+  variables {
+    description = format("%8193s", "x")
+  }
+
+  expect_failures = [var.description]
+}
+
+run "reject_unknown_key_spec" {
+  command = plan
+
+  variables {
+    key_spec = "RSA_2048"
+  }
+
+  expect_failures = [var.key_spec]
+}
+
+run "reject_deletion_window_below_7" {
+  command = plan
+
+  variables {
+    deletion_window_in_days = 6
+  }
+
+  expect_failures = [var.deletion_window_in_days]
+}
+
+run "reject_deletion_window_above_30" {
+  command = plan
+
+  variables {
+    deletion_window_in_days = 31
+  }
+
+  expect_failures = [var.deletion_window_in_days]
+}
+
+run "reject_fractional_deletion_window" {
+  command = plan
+
+  variables {
+    deletion_window_in_days = 7.5
+  }
+
+  expect_failures = [var.deletion_window_in_days]
+}
+
+run "reject_administrator_that_is_not_an_iam_arn" {
+  command = plan
+
+  variables {
+    administrator_arns = ["111122223333"]
+  }
+
+  expect_failures = [var.administrator_arns]
+}
+
+run "reject_user_that_is_not_an_iam_arn" {
+  command = plan
+
+  variables {
+    user_arns = ["arn:aws:sts::111122223333:assumed-role/deploy/session"]
+  }
+
+  expect_failures = [var.user_arns]
+}
+
+run "reject_service_principal_that_is_not_a_service" {
+  command = plan
+
+  variables {
+    service_principals = ["arn:aws:iam::111122223333:role/deploy"]
+  }
+
+  expect_failures = [var.service_principals]
+}
+
+run "reject_service_principals_on_hmac_key" {
+  command = plan
+
+  variables {
+    key_spec           = "HMAC_256"
+    service_principals = ["sqs.amazonaws.com"]
+  }
+
+  expect_failures = [var.service_principals]
+}

@@ -1,0 +1,85 @@
+variable "alias" {
+  type        = string
+  description = "Alias name without the \"alias/\" prefix, e.g. \"functions-prod-data\". The module creates alias/<alias>."
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "alias/") && !startswith(lower(var.alias), "aws/")
+    error_message = "alias must be 1-250 characters of letters, digits, '/', '_' or '-', without the \"alias/\" prefix, and must not start with \"aws/\" (reserved for AWS managed keys)."
+  }
+}
+
+variable "description" {
+  type        = string
+  description = "Human-readable description of the key's purpose, shown in the KMS console."
+
+  validation {
+    condition     = length(var.description) <= 8192
+    error_message = "description must be at most 8192 characters."
+  }
+}
+
+variable "key_spec" {
+  type        = string
+  description = "SYMMETRIC_DEFAULT for an encryption key (rotated yearly) or HMAC_256 for a MAC key (kms:GenerateMac/VerifyMac; AWS cannot rotate HMAC keys)."
+  default     = "SYMMETRIC_DEFAULT"
+
+  validation {
+    condition     = contains(["SYMMETRIC_DEFAULT", "HMAC_256"], var.key_spec)
+    error_message = "key_spec must be one of SYMMETRIC_DEFAULT or HMAC_256."
+  }
+}
+
+variable "deletion_window_in_days" {
+  type        = number
+  description = "Days KMS waits before deleting the key after it is scheduled for deletion (7-30)."
+  default     = 30
+
+  validation {
+    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30 && floor(var.deletion_window_in_days) == var.deletion_window_in_days
+    error_message = "deletion_window_in_days must be a whole number between 7 and 30."
+  }
+}
+
+variable "administrator_arns" {
+  type        = list(string)
+  description = "IAM role or user ARNs allowed to administer the key (describe, enable/disable, tag, change the policy, schedule deletion) but not to use it."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "administrator_arns must contain only IAM role or user ARNs (arn:<partition>:iam::<account>:role/... or :user/...)."
+  }
+}
+
+variable "user_arns" {
+  type        = list(string)
+  description = "IAM role or user ARNs allowed to use the key directly: for SYMMETRIC_DEFAULT kms:Encrypt, Decrypt, ReEncryptFrom, ReEncryptTo, GenerateDataKey, GenerateDataKeyWithoutPlaintext and DescribeKey; for HMAC_256 kms:GenerateMac, VerifyMac and DescribeKey."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.user_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "user_arns must contain only IAM role or user ARNs (arn:<partition>:iam::<account>:role/... or :user/...)."
+  }
+}
+
+variable "service_principals" {
+  type        = list(string)
+  description = "AWS service principals that may use the key on this account's behalf, e.g. \"logs.eu-west-1.amazonaws.com\", \"sqs.amazonaws.com\", \"s3.amazonaws.com\". CloudWatch Logs is limited to this account's log groups in this region; every other service to requests made for this account (aws:SourceAccount). Only for SYMMETRIC_DEFAULT keys."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.service_principals : can(regex("^[a-z0-9][a-z0-9.-]*\\.amazonaws\\.com$", p))])
+    error_message = "service_principals must contain only AWS service principals of the form <service>[.<region>].amazonaws.com."
+  }
+
+  validation {
+    condition     = var.key_spec == "SYMMETRIC_DEFAULT" || length(var.service_principals) == 0
+    error_message = "service_principals must be empty when key_spec is HMAC_256: AWS services encrypt with symmetric keys only."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags added to the key (merged over the provider's default_tags)."
+  default     = {}
+}

@@ -1,0 +1,282 @@
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+}
+
+variables {
+  name        = "functions-test-data-111122223333"
+  kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
+  tags        = { Team = "platform" }
+}
+
+run "encrypts_with_the_key_and_bucket_keys" {
+  command = plan
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this.rule).bucket_key_enabled == true
+    error_message = "S3 Bucket Keys must be enabled."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
+    error_message = "Default encryption must be SSE-KMS."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).kms_master_key_id == var.kms_key_arn
+    error_message = "Default encryption must use the given key."
+  }
+}
+
+run "versioned_private_and_owner_enforced" {
+  command = plan
+
+  assert {
+    condition     = one(aws_s3_bucket_versioning.this.versioning_configuration).status == "Enabled"
+    error_message = "Versioning must be enabled."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "All four public access block settings must be true."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership == "BucketOwnerEnforced"
+    error_message = "Object ownership must be BucketOwnerEnforced (ACLs disabled)."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.force_destroy == false
+    error_message = "force_destroy must default to false."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.tags == tomap({ Team = "platform", Name = "functions-test-data-111122223333" })
+    error_message = "The bucket must carry the caller's tags plus Name."
+  }
+}
+
+run "lifecycle_expires_noncurrent_versions_and_aborts_uploads" {
+  command = plan
+
+  variables {
+    noncurrent_version_expiration_days     = 45
+    abort_incomplete_multipart_upload_days = 3
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_lifecycle_configuration.this.rule).status == "Enabled"
+    error_message = "The lifecycle rule must be enabled."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).noncurrent_version_expiration).noncurrent_days == 45
+    error_message = "Noncurrent versions must expire after noncurrent_version_expiration_days."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).abort_incomplete_multipart_upload).days_after_initiation == 3
+    error_message = "Incomplete multipart uploads must be aborted after abort_incomplete_multipart_upload_days."
+  }
+}
+
+run "policy_denies_plain_http_and_other_encryption" {
+  command = plan
+
+  assert {
+    condition     = aws_s3_bucket_policy.this.policy == output.policy_json
+    error_message = "policy_json must be the policy attached to the bucket."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyInsecureTransport"]) == {
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::functions-test-data-111122223333", "arn:aws:s3:::functions-test-data-111122223333/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }
+    error_message = "The policy must deny every non-TLS request to the bucket and its objects."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyWrongEncryption"]) == {
+      Sid       = "DenyWrongEncryption"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::functions-test-data-111122223333/*"
+      Condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption" = "aws:kms" } }
+    }
+    error_message = "The policy must deny uploads that ask for an encryption other than aws:kms."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyOtherKmsKey"]) == {
+      Sid       = "DenyOtherKmsKey"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::functions-test-data-111122223333/*"
+      Condition = { StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "arn:aws:kms:eu-west-1:111122223333:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b" } }
+    }
+    error_message = "The policy must deny uploads that name another KMS key."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.policy_json).Statement : s if s.Effect == "Allow"]) == 0
+    error_message = "The module itself must grant nothing."
+  }
+}
+
+run "additional_statements_of_different_shapes_are_appended" {
+  command = plan
+
+  variables {
+    additional_policy_statements = [
+      {
+        Sid       = "AllowLogDelivery"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "arn:aws:s3:::functions-test-data-111122223333/logs/*"
+        Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } }
+      },
+      {
+        Sid       = "DenyDeleteByOthers"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+        Resource  = "arn:aws:s3:::functions-test-data-111122223333/*"
+      },
+    ]
+  }
+
+  assert {
+    condition = [for s in jsondecode(output.policy_json).Statement : s.Sid] == [
+      "DenyInsecureTransport", "DenyWrongEncryption", "DenyOtherKmsKey", "AllowLogDelivery", "DenyDeleteByOthers",
+    ]
+    error_message = "Additional statements must follow the module's deny guards."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.policy_json).Statement : s.Principal if s.Sid == "AllowLogDelivery"]) == { Service = "logging.s3.amazonaws.com" }
+    error_message = "Additional statements must be passed through unchanged."
+  }
+}
+
+run "reject_invalid_bucket_name" {
+  command = plan
+
+  variables {
+    name = "Functions_Data"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "reject_bucket_name_like_an_ip_address" {
+  command = plan
+
+  variables {
+    name = "192.168.1.10"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "reject_kms_key_alias_instead_of_arn" {
+  command = plan
+
+  variables {
+    kms_key_arn = "alias/functions-data"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "reject_zero_noncurrent_version_expiration_days" {
+  command = plan
+
+  variables {
+    noncurrent_version_expiration_days = 0
+  }
+
+  expect_failures = [var.noncurrent_version_expiration_days]
+}
+
+run "reject_zero_abort_incomplete_multipart_upload_days" {
+  command = plan
+
+  variables {
+    abort_incomplete_multipart_upload_days = 0
+  }
+
+  expect_failures = [var.abort_incomplete_multipart_upload_days]
+}
+
+run "reject_additional_statements_that_are_not_a_list" {
+  command = plan
+
+  variables {
+    additional_policy_statements = { Effect = "Allow" }
+  }
+
+  expect_failures = [var.additional_policy_statements]
+}
+
+run "reject_additional_statements_given_as_a_string" {
+  command = plan
+
+  variables {
+    additional_policy_statements = "{\"Effect\":\"Allow\"}"
+  }
+
+  expect_failures = [var.additional_policy_statements]
+}
+
+run "reject_additional_statement_with_unknown_effect" {
+  command = plan
+
+  variables {
+    additional_policy_statements = [
+      { Sid = "Maybe", Effect = "Permit", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::functions-test-data-111122223333/*" },
+    ]
+  }
+
+  expect_failures = [var.additional_policy_statements]
+}
+
+run "reject_additional_allow_with_wildcard_action" {
+  command = plan
+
+  variables {
+    additional_policy_statements = [
+      { Sid = "TooBroad", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:role/app" }, Action = ["s3:GetObject", "s3:*"], Resource = "arn:aws:s3:::functions-test-data-111122223333/*" },
+    ]
+  }
+
+  expect_failures = [var.additional_policy_statements]
+}
+
+run "reject_additional_statement_reusing_a_module_sid" {
+  command = plan
+
+  variables {
+    additional_policy_statements = [
+      { Sid = "DenyOtherKmsKey", Effect = "Deny", Principal = "*", Action = "s3:PutObject", Resource = "arn:aws:s3:::functions-test-data-111122223333/*" },
+    ]
+  }
+
+  expect_failures = [var.additional_policy_statements]
+}
