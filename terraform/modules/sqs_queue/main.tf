@@ -34,6 +34,8 @@ resource "aws_sqs_queue" "this" {
 # A separate resource because the DLQ's allow policy names the main queue,
 # which already depends on the DLQ through its redrive policy.
 resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  for_each = var.restrict_dlq_sources ? toset(["dlq"]) : toset([])
+
   queue_url = aws_sqs_queue.dlq.id
 
   redrive_allow_policy = jsonencode({

@@ -94,6 +94,12 @@ variable "policy_statements" {
   }
 }
 
+variable "restrict_dlq_sources" {
+  type        = bool
+  description = "Allow only this module's main queue to use the DLQ as its dead-letter queue (a redrive allow policy)."
+  default     = true
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags added to both queues (merged over the provider's default_tags)."

@@ -80,7 +80,7 @@ run "redrive_to_dlq_after_max_receive_count" {
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy) == {
+    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq["dlq"].redrive_allow_policy) == {
       redrivePermission = "byQueue"
       sourceQueueArns   = ["arn:aws:sqs:eu-west-1:111122223333:functions-test-uploads"]
     }
@@ -88,7 +88,7 @@ run "redrive_to_dlq_after_max_receive_count" {
   }
 
   assert {
-    condition     = aws_sqs_queue_redrive_allow_policy.dlq.queue_url == output.dlq_url
+    condition     = aws_sqs_queue_redrive_allow_policy.dlq["dlq"].queue_url == output.dlq_url
     error_message = "The redrive allow policy must be attached to the DLQ."
   }
 }
@@ -303,4 +303,17 @@ run "reject_policy_allow_with_wildcard_action" {
   }
 
   expect_failures = [var.policy_statements]
+}
+
+run "dlq_sources_can_be_left_unrestricted" {
+  command = plan
+
+  variables {
+    restrict_dlq_sources = false
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue_redrive_allow_policy.dlq) == 0
+    error_message = "With restrict_dlq_sources = false there is no redrive allow policy."
+  }
 }
