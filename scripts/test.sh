@@ -12,7 +12,7 @@ Usage: scripts/test.sh
 
 Runs the whole test suite offline: .NET tests (unit, moto integration, published bootstrap)
 and Terraform checks. Needs: dotnet (SDK 10.0.4xx), python3, moto_server, objdump (binutils),
-zip, terraform 1.11 with the provider mirror at /opt/tf-plugins (or TF_PLUGIN_DIR).
+zip, terraform 1.11 with the provider mirror at /opt/tf-plugins (or TF_PLUGIN_DIR), aws CLI.
 Exits non-zero when anything fails.
 USAGE
 }
@@ -25,6 +25,7 @@ require_moto
 require objdump "Install binutils (Debian: apt-get install binutils), then re-run."
 require zip "Install zip (Debian: apt-get install zip), then re-run."
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
+require aws "Install the AWS CLI ('pip install awscli' or AWS CLI v2), then re-run."
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
 cleanup() {
@@ -39,9 +40,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "== build (warnings are errors)"
 dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
 
-echo "== package functions"
+echo "== package ListObjects (the process-level tests run its bootstrap)"
 export ARTIFACTS_DIR="$work/artifacts"
-"$REPO_ROOT/scripts/package.sh" --out "$ARTIFACTS_DIR"
+"$REPO_ROOT/scripts/package.sh" --out "$ARTIFACTS_DIR" ListObjects
 
 echo "== start moto_server"
 moto_start "$work/moto.log"
@@ -77,6 +78,19 @@ if tf_line="$(grep -Eo '^terraform: [0-9]+ passed, [0-9]+ failed' "$work/terrafo
 fi
 if [[ "$tf_status" -ne 0 && "$tf_failed" -eq 0 ]]; then
   # The Terraform checks stopped without reporting a failure: count it.
+  failed=$((failed + 1))
+fi
+
+echo "== terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
+moto_status=0
+"$REPO_ROOT/scripts/terraform-moto.sh" 2>&1 | tee "$work/terraform-moto.log" || moto_status=$?
+moto_failed=0
+if moto_line="$(grep -Eo '^terraform-moto: [0-9]+ passed, [0-9]+ failed' "$work/terraform-moto.log" | tail -1)"; then
+  read -r moto_passed moto_failed < <(sed -E 's/^terraform-moto: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$moto_line")
+  passed=$((passed + moto_passed))
+  failed=$((failed + moto_failed))
+fi
+if [[ "$moto_status" -ne 0 && "$moto_failed" -eq 0 ]]; then
   failed=$((failed + 1))
 fi
 
