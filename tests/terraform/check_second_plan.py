@@ -2,7 +2,8 @@
 
 It must change nothing, except what moto is known not to keep (design.md section 4): a
 function's kms_key_arn and logging_config (so Lambda publishes a new version and the alias
-follows it), and queue attributes whose JSON moto re-serialises (equal once decoded).
+follows it), queue attributes whose JSON moto re-serialises (equal once decoded), and the
+empty image_config block moto invents for image functions.
 Anything else is a real drift and fails.
 """
 import json
@@ -14,6 +15,8 @@ MOTO_DROPS = {
     "aws_lambda_alias": {"function_version"},
 }
 JSON_ATTRIBUTES = {"aws_sqs_queue": {"redrive_policy", "redrive_allow_policy", "policy"}}
+# moto returns an empty image_config block for image functions where AWS returns none.
+EMPTY_IMAGE_CONFIG = [{"command": [], "entry_point": [], "working_directory": ""}]
 
 
 def same_json(a, b):
@@ -40,6 +43,9 @@ for change in plan.get("resource_changes", []):
             if key in MOTO_DROPS.get(kind, set()):
                 tolerated += 1
             elif key in JSON_ATTRIBUTES.get(kind, set()) and same_json(before.get(key), after.get(key)):
+                tolerated += 1
+            elif (kind, key) == ("aws_lambda_function", "image_config") \
+                    and before.get(key) == EMPTY_IMAGE_CONFIG and not after.get(key):
                 tolerated += 1
             else:
                 problems.append(f"{change['address']}.{key}: {before.get(key)!r} -> {after.get(key)!r}")
