@@ -22,9 +22,6 @@ types=("$@")
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 require aws "Install the AWS CLI v2 or 'pip install awscli', then re-run."
 require_python
-plugin_dir="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
-[[ -d "$plugin_dir/registry.terraform.io/hashicorp/aws" ]] \
-  || die "the Terraform provider mirror is missing at $plugin_dir (hashicorp/aws 5.100.0). Set TF_PLUGIN_DIR."
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-tfmoto.XXXXXX")"
 own_moto=0
@@ -38,18 +35,7 @@ if [[ -z "${MOTO_ENDPOINT:-}" ]]; then
   own_moto=1
 fi
 
-cat >"$work/cli.tfrc" <<CFG
-provider_installation {
-  filesystem_mirror {
-    path    = "$plugin_dir"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-CFG
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+use_provider_mirror "$work"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_ENDPOINT_URL="$MOTO_ENDPOINT" AWS_PAGER=""
 

@@ -17,24 +17,9 @@ USAGE
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
-plugin_dir="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
-[[ -d "$plugin_dir/registry.terraform.io/hashicorp/aws" ]] \
-  || die "the Terraform provider mirror is missing at $plugin_dir (hashicorp/aws 5.100.0). Set TF_PLUGIN_DIR to a filesystem mirror that has it."
-
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-tf.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-cat >"$work/cli.tfrc" <<CFG
-provider_installation {
-  filesystem_mirror {
-    path    = "$plugin_dir"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-CFG
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+use_provider_mirror "$work"
 
 cd "$REPO_ROOT"
 dirs=("$@")

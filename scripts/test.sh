@@ -67,32 +67,26 @@ print(passed, failed, skipped)
 PY
 )
 
+# run_counted LABEL SCRIPT: runs a script that ends with "LABEL: N passed, N failed" and adds
+# its counts to the totals; a script that fails without reporting a failure counts as one.
+run_counted() {
+  local label="$1" script="$2" log="$work/$1.log" script_status=0 line p=0 f=0
+  "$script" 2>&1 | tee "$log" || script_status=$?
+  if line="$(grep -Eo "^$label: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)"; then
+    read -r p f < <(sed -E "s/^$label: ([0-9]+) passed, ([0-9]+) failed/\\1 \\2/" <<<"$line")
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [[ "$script_status" -ne 0 && "$f" -eq 0 ]]; then
+    failed=$((failed + 1))
+  fi
+}
+
 echo "== terraform (fmt, validate, terraform test with a mocked provider)"
-tf_status=0
-"$REPO_ROOT/scripts/terraform-test.sh" 2>&1 | tee "$work/terraform.log" || tf_status=$?
-tf_failed=0
-if tf_line="$(grep -Eo '^terraform: [0-9]+ passed, [0-9]+ failed' "$work/terraform.log" | tail -1)"; then
-  read -r tf_passed tf_failed < <(sed -E 's/^terraform: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$tf_line")
-  passed=$((passed + tf_passed))
-  failed=$((failed + tf_failed))
-fi
-if [[ "$tf_status" -ne 0 && "$tf_failed" -eq 0 ]]; then
-  # The Terraform checks stopped without reporting a failure: count it.
-  failed=$((failed + 1))
-fi
+run_counted terraform "$REPO_ROOT/scripts/terraform-test.sh"
 
 echo "== terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
-moto_status=0
-"$REPO_ROOT/scripts/terraform-moto.sh" 2>&1 | tee "$work/terraform-moto.log" || moto_status=$?
-moto_failed=0
-if moto_line="$(grep -Eo '^terraform-moto: [0-9]+ passed, [0-9]+ failed' "$work/terraform-moto.log" | tail -1)"; then
-  read -r moto_passed moto_failed < <(sed -E 's/^terraform-moto: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$moto_line")
-  passed=$((passed + moto_passed))
-  failed=$((failed + moto_failed))
-fi
-if [[ "$moto_status" -ne 0 && "$moto_failed" -eq 0 ]]; then
-  failed=$((failed + 1))
-fi
+run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
 
 if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
   # A runner crashed without reporting a failed test: count it so the summary cannot read green.

@@ -28,7 +28,7 @@ public static class CreateEventRequest
     /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
     public static EventRecord Parse(HttpApiRequest request, TimeProvider time)
     {
-        var body = ReadBody(request);
+        var body = request.JsonBodyBytes(MaxBodyBytes, "a JSON object with type and payload");
         using var document = ParseJson(body);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -107,19 +107,6 @@ public static class CreateEventRequest
         hash.AppendData(Encoding.UTF8.GetBytes($"{type}\n{(occurredAt is { } at ? Timestamps.Format(at) : string.Empty)}\n"));
         hash.AppendData(canonicalPayload);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static byte[] ReadBody(HttpApiRequest request)
-    {
-        var mediaType = request.Header("content-type")?.Split(';')[0].Trim();
-        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ProblemException(415, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
-                "Send the body as application/json.");
-        }
-
-        var body = request.BodyBytes(MaxBodyBytes);
-        return body.Length == 0 ? throw ProblemException.InvalidBody("The body is empty; send a JSON object with type and payload.") : body;
     }
 
     private static JsonDocument ParseJson(byte[] body)

@@ -17,13 +17,7 @@ public sealed record CreateUploadRequest(string Name, long Size, string ContentT
     /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
     public static CreateUploadRequest Parse(HttpApiRequest request)
     {
-        var mediaType = request.Header("content-type")?.Split(';')[0].Trim();
-        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ProblemException(415, ProblemTypes.UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
-        }
-
-        var body = request.BodyBytes(MaxBodyBytes);
+        var body = request.JsonBodyBytes(MaxBodyBytes, "{ \"name\", \"size\", \"contentType\" }");
         JsonDocument document;
         try
         {

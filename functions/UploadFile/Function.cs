@@ -55,7 +55,7 @@ public sealed class Function : IHttpApiHandler
             throw ProblemException.InvalidParameter(problem);
         }
 
-        var contentType = MediaType(request.Header("content-type"));
+        var contentType = DeclaredType(request.MediaType);
         var content = request.BodyBytes(FileRules.MaxDirectBytes,
             $"The body exceeds {FileRules.MaxDirectBytes} bytes (5 MiB). Upload larger files with POST /files/uploads.");
         if (content.Length == 0)
@@ -86,10 +86,9 @@ public sealed class Function : IHttpApiHandler
     }
 
     // The declared type is recorded, never trusted: inspection decides the format from content.
-    private static string MediaType(string? header)
+    private static string DeclaredType(string? mediaType)
     {
-        var mediaType = header?.Split(';')[0].Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(mediaType))
+        if (mediaType is null)
         {
             return "application/octet-stream";
         }

@@ -57,3 +57,23 @@ PY
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# use_provider_mirror DIR: point Terraform at the offline provider mirror (/opt/tf-plugins, or
+# TF_PLUGIN_DIR) through a CLI config written in DIR, never the user's ~/.terraformrc.
+use_provider_mirror() {
+  local dir="$1" plugin_dir="${TF_PLUGIN_DIR:-/opt/tf-plugins}"
+  [[ -d "$plugin_dir/registry.terraform.io/hashicorp/aws" ]] \
+    || die "the Terraform provider mirror is missing at $plugin_dir (hashicorp/aws 5.100.0). Set TF_PLUGIN_DIR to a filesystem mirror that has it."
+  cat >"$dir/cli.tfrc" <<CFG
+provider_installation {
+  filesystem_mirror {
+    path    = "$plugin_dir"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+CFG
+  export TF_CLI_CONFIG_FILE="$dir/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+}

@@ -62,7 +62,8 @@ public sealed partial class HttpApiRequestTests
     [InlineData("application/json", "null", 400)]
     [InlineData("application/json", "{\"name\":", 400)]
     [InlineData("application/json", "{\"name\":5}", 400)]
-    [InlineData("application/merge-patch+json", "[1]", 400)]
+    [InlineData("application/merge-patch+json", "{}", 415)]
+    [InlineData("APPLICATION/JSON; charset=utf-8", "[1]", 400)]
     public void ReadJson_BadBody_IsProblem(string? contentType, string body, int status)
     {
         var act = () => Wrap(body: body, contentType: contentType).ReadJson(SampleJsonContext.Default.Sample, 1024);

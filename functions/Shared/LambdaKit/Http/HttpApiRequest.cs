@@ -102,30 +102,37 @@ public sealed class HttpApiRequest
         return bytes.Length > maxBytes ? throw TooLarge(maxBytes, tooLargeDetail) : bytes;
     }
 
+    /// <summary>The body's media type without parameters, lower case; null when there is no content-type.</summary>
+    public string? MediaType => Header("content-type")?.Split(';')[0].Trim().ToLowerInvariant() is { Length: > 0 } type ? type : null;
+
     /// <summary>
-    /// Deserializes a JSON body: the media type must be <c>application/json</c> (or a
-    /// <c>+json</c> type), the body at most <paramref name="maxBytes"/>, valid UTF-8 JSON
-    /// and not <c>null</c>.
+    /// The bytes of a JSON body: the media type must be <c>application/json</c> (parameters
+    /// such as charset are ignored), the body at most <paramref name="maxBytes"/> and not empty.
     /// </summary>
+    /// <param name="maxBytes">The largest decoded body accepted.</param>
+    /// <param name="expected">What the route wants, for the messages (e.g. "a JSON object with type and payload").</param>
     /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
-    public T ReadJson<T>(JsonTypeInfo<T> typeInfo, int maxBytes)
-        where T : class
+    public byte[] JsonBodyBytes(int maxBytes, string expected)
     {
-        var mediaType = Header("content-type")?.Split(';')[0].Trim();
-        if (mediaType is null
-            || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                 || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
-                     && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))))
+        if (MediaType != "application/json")
         {
             throw new ProblemException(415, ProblemTypes.UnsupportedMediaType, "Unsupported media type",
                 "Send the body as application/json.");
         }
 
         var bytes = BodyBytes(maxBytes);
-        if (bytes.Length == 0)
-        {
-            throw ProblemException.InvalidBody("The body is empty; send a JSON object.");
-        }
+        return bytes.Length == 0 ? throw ProblemException.InvalidBody($"The body is empty; send {expected}.") : bytes;
+    }
+
+    /// <summary>
+    /// Deserializes a JSON body (see <see cref="JsonBodyBytes"/>) that must be valid UTF-8 JSON
+    /// for <typeparamref name="T"/> and not <c>null</c>.
+    /// </summary>
+    /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
+    public T ReadJson<T>(JsonTypeInfo<T> typeInfo, int maxBytes)
+        where T : class
+    {
+        var bytes = JsonBodyBytes(maxBytes, "a JSON object");
 
         try
         {
