@@ -72,6 +72,7 @@ public static class BadRequests
         Add("payload leading zero", "{\"type\":\"t\",\"payload\":{\"n\":01}}");
         Add("payload lone surrogate", "{\"type\":\"t\",\"payload\":{\"s\":\"\\udfff\"}}");
         Add("payload duplicate member", "{\"type\":\"t\",\"payload\":{\"a\":1,\"a\":1}}");
+        Add("payload member name lone surrogate", "{\"id\":\"x\",\"type\":\"t\",\"payload\":{\"\\ud800\":1}}");
 
         // occurredAt
         Add("occurredAt not a date", "{\"type\":\"t\",\"payload\":{},\"occurredAt\":\"yesterday\"}");

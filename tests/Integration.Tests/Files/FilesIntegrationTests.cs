@@ -140,6 +140,20 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_FileThatCanNeverBeInspected_IsRejectedOnTheFirstAttemptNotRetried()
+    {
+        var id = FilesHarness.Json(await _files.Upload("name=x.jsonl", Encoding.UTF8.GetBytes("{\"\\ud800\":1}\n"), "application/x-ndjson"))
+            .GetProperty("id").GetString()!;
+
+        var (batch, _, _) = await _files.ProcessStreamAsync();
+
+        batch.BatchItemFailures.Should().BeEmpty("a file that can never be inspected is not a transient failure");
+        var file = FilesHarness.Json(await _files.Get(id));
+        file.GetProperty("status").GetString().Should().Be("rejected", _files.Logs);
+        file.GetProperty("reason").GetString().Should().Contain("surrogate");
+    }
+
+    [Fact]
     public async Task Stream_NewEvent_IsMarkedProcessedOnce()
     {
         var events = new Events.EventsApi(_files.Env);
@@ -266,6 +280,7 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
         yield return Case("presign: name with ../", f => f.CreateUpload("{\"name\":\"../x\",\"size\":1,\"contentType\":\"text/csv\"}"));
         yield return Case("presign: name with NUL", f => f.CreateUpload("{\"name\":\"a\\u0000\",\"size\":1,\"contentType\":\"text/csv\"}"));
         yield return Case("presign: content type with parameters", f => f.CreateUpload("{\"name\":\"a\",\"size\":1,\"contentType\":\"text/csv; charset=utf-8\"}"));
+        yield return Case("presign: member name lone surrogate", f => f.CreateUpload("{\"\\ud800\":1,\"name\":\"x\",\"size\":10}"));
         yield return Case("presign: duplicate member", f => f.CreateUpload("{\"name\":\"a\",\"name\":\"b\",\"size\":1,\"contentType\":\"text/csv\"}"));
         yield return Case("get: malformed id", f => f.Get("not-a-uuid"));
         yield return Case("get: uppercase id", f => f.Get(Guid.CreateVersion7().ToString().ToUpperInvariant()));
