@@ -28,8 +28,7 @@ public static class CreateEventRequest
     /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
     public static EventRecord Parse(HttpApiRequest request, TimeProvider time)
     {
-        var body = request.JsonBodyBytes(MaxBodyBytes, "a JSON object with type and payload");
-        using var document = ParseJson(body);
+        using var document = request.ParseJson(MaxBodyBytes, "a JSON object with type and payload", ParseOptions);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -109,20 +108,6 @@ public static class CreateEventRequest
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static JsonDocument ParseJson(byte[] body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body, ParseOptions);
-        }
-        catch (JsonException exception)
-        {
-            var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})" : string.Empty;
-            throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body",
-                $"The body is not valid JSON{where}: {FirstSentence(exception.Message)}", exception);
-        }
-    }
-
     private static byte[] CanonicalPayload(JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
@@ -153,21 +138,7 @@ public static class CreateEventRequest
             throw ProblemException.InvalidBody($"{member.Name} must be a string.");
         }
 
-        try
-        {
-            return member.Value.GetString()!;
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body",
-                $"{member.Name} contains an unpaired surrogate escape.", exception);
-        }
-    }
-
-    // The parser's message ends with a path and position we already report; keep the cause.
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..(end + 1)] : message;
+        // ParseJson has refused unpaired surrogates, so the text is always readable.
+        return member.Value.GetString()!;
     }
 }

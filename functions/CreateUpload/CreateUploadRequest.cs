@@ -17,77 +17,52 @@ public sealed record CreateUploadRequest(string Name, long Size, string ContentT
     /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
     public static CreateUploadRequest Parse(HttpApiRequest request)
     {
-        var body = request.JsonBodyBytes(MaxBodyBytes, "{ \"name\", \"size\", \"contentType\" }");
-        JsonDocument document;
-        try
+        using var document = request.ParseJson(MaxBodyBytes, "{ \"name\", \"size\", \"contentType\" }", ParseOptions);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            document = JsonDocument.Parse(body, ParseOptions);
-        }
-        catch (JsonException exception)
-        {
-            throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body",
-                "The body is not valid JSON: send { \"name\", \"size\", \"contentType\" }.", exception);
+            throw ProblemException.InvalidBody("The body must be a JSON object with name, size and contentType.");
         }
 
-        using (document)
+        // ParseJson has refused unpaired surrogates, so names and strings are always readable.
+        string? name = null, contentType = null;
+        long? size = null;
+        foreach (var member in document.RootElement.EnumerateObject())
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            switch (member.Name)
             {
-                throw ProblemException.InvalidBody("The body must be a JSON object with name, size and contentType.");
+                case "name" when member.Value.ValueKind == JsonValueKind.String:
+                    name = member.Value.GetString();
+                    break;
+                case "contentType" when member.Value.ValueKind == JsonValueKind.String:
+                    contentType = member.Value.GetString();
+                    break;
+                case "size" when member.Value.ValueKind == JsonValueKind.Number:
+                    size = member.Value.TryGetInt64(out var n)
+                        ? n
+                        : throw ProblemException.InvalidBody("size must be a whole number of bytes.");
+                    break;
+                case "name" or "contentType" or "size":
+                    throw ProblemException.InvalidBody($"{member.Name} has the wrong type.");
+                default:
+                    throw ProblemException.InvalidBody($"Unknown member '{ProblemText.Printable(member.Name)}'. The body accepts name, size and contentType.");
             }
-
-            string? name = null, contentType = null;
-            long? size = null;
-            foreach (var member in document.RootElement.EnumerateObject())
-            {
-                switch (member.Name)
-                {
-                    case "name" when member.Value.ValueKind == JsonValueKind.String:
-                        name = Text(member);
-                        break;
-                    case "contentType" when member.Value.ValueKind == JsonValueKind.String:
-                        contentType = Text(member);
-                        break;
-                    case "size" when member.Value.ValueKind == JsonValueKind.Number:
-                        size = member.Value.TryGetInt64(out var n)
-                            ? n
-                            : throw ProblemException.InvalidBody("size must be a whole number of bytes.");
-                        break;
-                    case "name" or "contentType" or "size":
-                        throw ProblemException.InvalidBody($"{member.Name} has the wrong type.");
-                    default:
-                        throw ProblemException.InvalidBody($"Unknown member '{ProblemText.Printable(member.Name)}'. The body accepts name, size and contentType.");
-                }
-            }
-
-            if (FileRules.NameProblem(name) is { } problem)
-            {
-                throw ProblemException.InvalidBody(problem);
-            }
-
-            if (size is not { } bytes || bytes < 1 || bytes > FileRules.MaxUploadBytes)
-            {
-                throw ProblemException.InvalidBody($"size is required: a whole number of bytes from 1 to {FileRules.MaxUploadBytes} (5 GiB).");
-            }
-
-            if (!FileRules.IsValidContentType(contentType))
-            {
-                throw ProblemException.InvalidBody("contentType is required: a media type like text/csv, without parameters.");
-            }
-
-            return new CreateUploadRequest(name!, bytes, contentType!.ToLowerInvariant());
         }
-    }
 
-    private static string Text(JsonProperty member)
-    {
-        try
+        if (FileRules.NameProblem(name) is { } problem)
         {
-            return member.Value.GetString()!;
+            throw ProblemException.InvalidBody(problem);
         }
-        catch (InvalidOperationException exception)
+
+        if (size is not { } bytes || bytes < 1 || bytes > FileRules.MaxUploadBytes)
         {
-            throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body", $"{member.Name} contains an unpaired surrogate escape.", exception);
+            throw ProblemException.InvalidBody($"size is required: a whole number of bytes from 1 to {FileRules.MaxUploadBytes} (5 GiB).");
         }
+
+        if (!FileRules.IsValidContentType(contentType))
+        {
+            throw ProblemException.InvalidBody("contentType is required: a media type like text/csv, without parameters.");
+        }
+
+        return new CreateUploadRequest(name!, bytes, contentType!.ToLowerInvariant());
     }
 }

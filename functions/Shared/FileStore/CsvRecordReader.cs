@@ -5,10 +5,12 @@ namespace Functions.FileStore;
 /// <summary>
 /// Reads RFC 4180 records (comma-separated, double-quoted fields may hold commas, quotes as
 /// "" and line breaks). Blank lines are skipped. Stops with <see cref="Error"/> set on a
-/// malformed quote or an over-long record.
+/// malformed quote, an over-long record or one with too many fields; a line is refused as soon
+/// as it passes the record limit, before the rest of it is read.
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
+internal sealed class CsvRecordReader(TextReader text, int maxRecordChars, int maxFields)
 {
+    private readonly BoundedLineReader _reader = new(text, maxRecordChars);
     private readonly StringBuilder _field = new();
 
     /// <summary>Why reading stopped early, or null.</summary>
@@ -22,7 +24,7 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
     {
         while (Error is null)
         {
-            var line = await reader.ReadLineAsync(cancellationToken);
+            var line = await ReadLineAsync(cancellationToken);
             if (line is null)
             {
                 return null;
@@ -74,6 +76,12 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
                     }
                     else if (c == ',')
                     {
+                        if (fields.Count + 1 >= maxFields)
+                        {
+                            Error = $"CSV record {RecordNumber + 1} has more than {maxFields} fields.";
+                            return null;
+                        }
+
                         fields.Add(_field.ToString());
                         _field.Clear();
                         afterQuote = false;
@@ -99,10 +107,10 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
                 }
 
                 // A quoted field continues on the next line.
-                var next = await reader.ReadLineAsync(cancellationToken);
+                var next = await ReadLineAsync(cancellationToken);
                 if (next is null)
                 {
-                    Error = $"CSV record {RecordNumber + 1} has a quoted field that never ends.";
+                    Error ??= $"CSV record {RecordNumber + 1} has a quoted field that never ends.";
                     return null;
                 }
 
@@ -116,5 +124,18 @@ internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars)
         }
 
         return null;
+    }
+
+    private async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _reader.ReadLineAsync(cancellationToken);
+        }
+        catch (InvalidFileException)
+        {
+            Error = $"CSV record {RecordNumber + 1} is longer than {maxRecordChars} characters.";
+            return null;
+        }
     }
 }

@@ -6,12 +6,17 @@ namespace Functions.FileStore;
 /// <summary>
 /// Reads a Parquet file's footer: <c>…&lt;FileMetaData&gt;&lt;length: 4 bytes LE&gt;PAR1</c>, where
 /// FileMetaData is Thrift compact protocol. Only the footer is fetched (two range reads), so
-/// files up to S3's 5 GiB are inspected in constant memory.
+/// files up to S3's 5 GiB are inspected in constant memory. The footer is hostile input: every
+/// length and count is checked against the bytes that remain before it is used, and every
+/// nesting path (structs, lists, sets, maps) shares one depth budget.
 /// </summary>
 internal static class ParquetFooter
 {
     /// <summary>Largest footer accepted (64 MiB).</summary>
-    private const int MaxFooterBytes = 64 * 1024 * 1024;
+    public const int MaxFooterBytes = 64 * 1024 * 1024;
+
+    /// <summary>Deepest nesting of Thrift structures and containers accepted.</summary>
+    public const int MaxNesting = 64;
 
     public static async Task<InspectionResult> InspectAsync(IObjectSource source, CancellationToken cancellationToken)
     {
@@ -26,16 +31,18 @@ internal static class ParquetFooter
             return InspectionResult.Rejected("The file starts like Parquet but has no Parquet footer (truncated or not Parquet).");
         }
 
-        var footerLength = BinaryPrimitives.ReadInt32LittleEndian(tail);
-        if (footerLength <= 0 || footerLength > MaxFooterBytes || footerLength > source.Length - 12)
+        // Read as unsigned: a length with the top bit set is a length over 2 GiB, not a negative one.
+        var footerLength = BinaryPrimitives.ReadUInt32LittleEndian(tail);
+        if (footerLength == 0 || footerLength > MaxFooterBytes || footerLength > source.Length - 12)
         {
-            return InspectionResult.Rejected("The Parquet footer length is invalid.");
+            return InspectionResult.Rejected(
+                $"The Parquet footer length ({footerLength} bytes) is invalid: it must be 1 to {MaxFooterBytes} bytes and fit in the file.");
         }
 
-        var footer = await source.ReadAsync(source.Length - 8 - footerLength, footerLength, cancellationToken);
+        var footer = await source.ReadAsync(source.Length - 8 - footerLength, (int)footerLength, cancellationToken);
         try
         {
-            return Decode(footer);
+            return InspectionResult.Ready(Decode(footer));
         }
         catch (FormatException exception)
         {
@@ -43,47 +50,43 @@ internal static class ParquetFooter
         }
     }
 
-    private static InspectionResult Decode(byte[] footer)
+    /// <summary>The file's row count and top-level columns from its FileMetaData.</summary>
+    /// <exception cref="FormatException">The footer is malformed.</exception>
+    /// <exception cref="InvalidFileException">The columns exceed the recorded budgets.</exception>
+    internal static FileSchema Decode(byte[] footer)
     {
         var reader = new CompactReader(footer);
         long rows = -1;
-        var schema = new List<(string Name, int Children)>();
+        var schema = new SchemaWalk();
         reader.ReadStruct((id, type) =>
         {
             switch (id)
             {
                 case 2 when type == CompactReader.List:
+                    if (schema.HasRoot)
+                    {
+                        throw new FormatException("the footer has two schemas");
+                    }
+
                     var (count, elementType) = reader.ReadListHeader();
                     if (elementType != CompactReader.Struct)
                     {
-                        throw new FormatException("schema is not a list of structs");
+                        throw new FormatException("the schema is not a list of structs");
                     }
 
                     for (var i = 0; i < count; i++)
                     {
-                        string? name = null;
-                        var children = 0;
-                        reader.ReadStruct((fid, ftype) =>
-                        {
-                            if (fid == 4 && ftype == CompactReader.Binary)
-                            {
-                                name = reader.ReadString();
-                            }
-                            else if (fid == 5 && ftype == CompactReader.I32)
-                            {
-                                children = (int)reader.ReadVarLong();
-                            }
-                            else
-                            {
-                                reader.Skip(ftype);
-                            }
-                        });
-                        schema.Add((name ?? throw new FormatException("a schema element has no name"), children));
+                        schema.Read(reader, remainingElements: count - i - 1);
                     }
 
                     break;
                 case 3 when type == CompactReader.I64:
                     rows = reader.ReadVarLong();
+                    if (rows < 0)
+                    {
+                        throw new FormatException("the row count is negative");
+                    }
+
                     break;
                 default:
                     reader.Skip(type);
@@ -91,42 +94,92 @@ internal static class ParquetFooter
             }
         });
 
-        if (rows < 0 || schema.Count == 0)
-        {
-            return InspectionResult.Rejected("The Parquet footer has no row count or schema.");
-        }
+        return rows < 0 || !schema.IsComplete
+            ? throw new FormatException("the footer has no row count or no complete schema")
+            : new FileSchema("parquet", rows, schema.Columns.Names);
+    }
 
-        // schema[0] is the root; its children are the top-level columns, each followed by its
-        // own subtree (depth first).
-        var columns = new List<string>();
-        var index = 1;
-        for (var c = 0; c < schema[0].Children && index < schema.Count; c++)
+    /// <summary>
+    /// Walks the flattened schema (the root, then each top-level column followed by its own
+    /// subtree, depth first) keeping only the top-level names: nested names are skipped unread.
+    /// </summary>
+    private sealed class SchemaWalk
+    {
+        private long _pendingInSubtree;
+        private int _columnsLeft;
+
+        public bool HasRoot { get; private set; }
+
+        /// <summary>Every column the root declares has been read, with its whole subtree.</summary>
+        public bool IsComplete => HasRoot && _columnsLeft == 0 && _pendingInSubtree == 0;
+
+        public ColumnList Columns { get; } = new(union: false);
+
+        public void Read(CompactReader reader, int remainingElements)
         {
-            if (columns.Count < FileInspector.MaxColumns)
+            var isRoot = !HasRoot;
+            var isColumn = HasRoot && _pendingInSubtree == 0;
+            string? name = null;
+            var hasName = false;
+            var children = 0;
+            reader.ReadStruct((id, type) =>
             {
-                columns.Add(schema[index].Name);
+                if (id == 4 && type == CompactReader.Binary)
+                {
+                    hasName = true;
+                    if (isColumn)
+                    {
+                        name = reader.ReadString();
+                    }
+                    else
+                    {
+                        reader.Skip(type);
+                    }
+                }
+                else if (id == 5 && type == CompactReader.I32)
+                {
+                    var value = reader.ReadVarLong();
+                    children = value >= 0 && value <= remainingElements
+                        ? (int)value
+                        : throw new FormatException("a schema element has more children than the schema has elements");
+                }
+                else
+                {
+                    reader.Skip(type);
+                }
+            });
+
+            if (!hasName)
+            {
+                throw new FormatException("a schema element has no name");
             }
 
-            index = SkipSubtree(schema, index);
-        }
+            if (isRoot)
+            {
+                HasRoot = true;
+                _columnsLeft = children;
+                return;
+            }
 
-        return InspectionResult.Ready(new FileSchema("parquet", rows, columns));
+            if (isColumn)
+            {
+                if (_columnsLeft-- == 0)
+                {
+                    throw new FormatException("the schema has more columns than its root declares");
+                }
+
+                Columns.Add(name!);
+                _pendingInSubtree = children;
+            }
+            else
+            {
+                _pendingInSubtree += children - 1;
+            }
+        }
     }
 
-    private static int SkipSubtree(List<(string Name, int Children)> schema, int index)
-    {
-        var pending = 1;
-        while (pending > 0 && index < schema.Count)
-        {
-            pending += schema[index].Children - 1;
-            index++;
-        }
-
-        return index;
-    }
-
-    /// <summary>The parts of the Thrift compact protocol a FileMetaData needs.</summary>
-    private sealed class CompactReader(byte[] data)
+    /// <summary>The parts of the Thrift compact protocol a FileMetaData needs, with budgets.</summary>
+    internal sealed class CompactReader(byte[] data)
     {
         public const int BoolTrue = 1;
         public const int BoolFalse = 2;
@@ -140,17 +193,18 @@ internal static class ParquetFooter
         public const int Set = 10;
         public const int Map = 11;
         public const int Struct = 12;
-        private const int MaxNesting = 64;
         private int _position;
         private int _depth;
+        private Action<int, int>? _skipField;
+
+        /// <summary>The deepest nesting reached so far (for tests of the budget).</summary>
+        public int DeepestNesting { get; private set; }
+
+        private int Remaining => data.Length - _position;
 
         public void ReadStruct(Action<int, int> field)
         {
-            if (++_depth > MaxNesting)
-            {
-                throw new FormatException("structures nest too deeply");
-            }
-
+            Enter();
             var lastId = 0;
             while (true)
             {
@@ -162,44 +216,48 @@ internal static class ParquetFooter
                 }
 
                 var delta = header >> 4;
-                var id = delta == 0 ? (int)ZigZag(ReadVarULong()) : lastId + delta;
+                var id = delta == 0 ? (int)Math.Clamp(ReadVarLong(), short.MinValue, short.MaxValue) : lastId + delta;
                 lastId = id;
                 field(id, type);
             }
 
-            _depth--;
+            Leave();
         }
 
         public (int Count, int ElementType) ReadListHeader()
         {
             var header = ReadByte();
-            var count = header >> 4;
+            var elementType = header & 0x0F;
+            long count = header >> 4;
             if (count == 15)
             {
-                count = checked((int)ReadVarULong());
+                count = (long)Math.Min(ReadVarULong(), long.MaxValue);
             }
 
-            if (count < 0 || count > data.Length)
+            // Every element takes at least one byte, so a count above what remains is a lie.
+            if (count > Remaining)
             {
-                throw new FormatException("a list is longer than the footer");
+                throw new FormatException("a list claims more elements than the footer has bytes");
             }
 
-            return (count, header & 0x0F);
+            return ((int)count, ValidType(elementType));
         }
 
         public long ReadVarLong() => ZigZag(ReadVarULong());
 
         public string ReadString()
         {
-            var length = checked((int)ReadVarULong());
-            if (length < 0 || length > data.Length - _position)
+            var length = ReadLength();
+            try
             {
-                throw new FormatException("a string runs past the footer");
+                var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data, _position, length);
+                _position += length;
+                return text;
             }
-
-            var text = Encoding.UTF8.GetString(data, _position, length);
-            _position += length;
-            return text;
+            catch (DecoderFallbackException)
+            {
+                throw new FormatException("a name is not valid UTF-8");
+            }
         }
 
         public void Skip(int type)
@@ -218,38 +276,67 @@ internal static class ParquetFooter
                     Advance(8);
                     break;
                 case Binary:
-                    Advance(checked((int)ReadVarULong()));
+                    Advance(ReadLength());
                     break;
                 case List or Set:
                     var (count, elementType) = ReadListHeader();
+                    Enter();
                     for (var i = 0; i < count; i++)
                     {
                         SkipElement(elementType);
                     }
 
+                    Leave();
                     break;
                 case Map:
-                    var size = checked((int)ReadVarULong());
+                    var size = ReadVarULong();
                     if (size > 0)
                     {
-                        var types = ReadByte();
-                        for (var i = 0; i < size; i++)
+                        // Each entry takes at least two bytes (a key and a value).
+                        if (size > (ulong)Remaining / 2)
                         {
-                            SkipElement(types >> 4);
-                            SkipElement(types & 0x0F);
+                            throw new FormatException("a map claims more entries than the footer has bytes");
                         }
+
+                        var types = ReadByte();
+                        var keyType = ValidType(types >> 4);
+                        var valueType = ValidType(types & 0x0F);
+                        Enter();
+                        for (var i = 0UL; i < size; i++)
+                        {
+                            SkipElement(keyType);
+                            SkipElement(valueType);
+                        }
+
+                        Leave();
                     }
 
                     break;
                 case Struct:
-                    ReadStruct((_, fieldType) => Skip(fieldType));
+                    // One delegate for every skipped struct: footers can hold millions of them.
+                    ReadStruct(_skipField ??= (_, fieldType) => Skip(fieldType));
                     break;
                 default:
-                    throw new FormatException($"unknown field type {type}");
+                    throw new FormatException($"a field has the unknown type {type}");
             }
         }
 
-        // Inside lists, booleans take a byte each.
+        private static int ValidType(int type) =>
+            type is >= BoolTrue and <= Struct ? type : throw new FormatException($"a container has the unknown element type {type}");
+
+        private void Enter()
+        {
+            if (++_depth > MaxNesting)
+            {
+                throw new FormatException($"structures nest deeper than {MaxNesting} levels");
+            }
+
+            DeepestNesting = Math.Max(DeepestNesting, _depth);
+        }
+
+        private void Leave() => _depth--;
+
+        // Inside containers, booleans take a byte each.
         private void SkipElement(int type)
         {
             if (type is BoolTrue or BoolFalse)
@@ -262,13 +349,21 @@ internal static class ParquetFooter
             }
         }
 
+        private int ReadLength()
+        {
+            var length = ReadVarULong();
+            return length <= (ulong)Remaining
+                ? (int)length
+                : throw new FormatException("a value's length runs past the end of the footer");
+        }
+
         private byte ReadByte() => _position < data.Length ? data[_position++] : throw new FormatException("the footer ends early");
 
         private void Advance(int count)
         {
-            if (count < 0 || count > data.Length - _position)
+            if (count > Remaining)
             {
-                throw new FormatException("a value runs past the footer");
+                throw new FormatException("a value runs past the end of the footer");
             }
 
             _position += count;
@@ -287,7 +382,7 @@ internal static class ParquetFooter
                 }
             }
 
-            throw new FormatException("a varint is too long");
+            throw new FormatException("a varint is longer than ten bytes");
         }
 
         private static long ZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);

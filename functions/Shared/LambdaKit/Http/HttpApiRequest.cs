@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Functions.LambdaKit.Identity;
+using Functions.LambdaKit.Json;
 using Functions.LambdaKit.Runtime;
 
 namespace Functions.LambdaKit.Http;
@@ -125,26 +125,70 @@ public sealed class HttpApiRequest
     }
 
     /// <summary>
-    /// Deserializes a JSON body (see <see cref="JsonBodyBytes"/>) that must be valid UTF-8 JSON
-    /// for <typeparamref name="T"/> and not <c>null</c>.
+    /// Parses a JSON body (see <see cref="JsonBodyBytes"/>): it must be valid UTF-8 JSON within
+    /// <paramref name="options"/>' limits, and every member name and string value must be valid
+    /// Unicode text (no unpaired surrogate escape such as <c>"\ud800"</c>). This is the one way
+    /// routes read JSON bodies, so every malformed body is a 4xx problem, never an exception
+    /// from deeper in the handler.
     /// </summary>
+    /// <param name="maxBytes">The largest decoded body accepted.</param>
+    /// <param name="expected">What the route wants, for the messages (e.g. "a JSON object with type and payload").</param>
+    /// <param name="options">Depth, duplicate-member and comment rules.</param>
+    /// <returns>The document; the caller disposes it.</returns>
     /// <exception cref="ProblemException">415, 413 or 400 saying what is wrong.</exception>
-    public T ReadJson<T>(JsonTypeInfo<T> typeInfo, int maxBytes)
-        where T : class
+    public JsonDocument ParseJson(int maxBytes, string expected, JsonDocumentOptions options)
     {
-        var bytes = JsonBodyBytes(maxBytes, "a JSON object");
-
+        var bytes = JsonBodyBytes(maxBytes, expected);
+        JsonDocument document;
         try
         {
-            return JsonSerializer.Deserialize(bytes, typeInfo)
-                ?? throw ProblemException.InvalidBody("The body is JSON null; send a JSON object.");
+            document = JsonDocument.Parse(bytes, options);
         }
         catch (JsonException exception)
         {
-            var where = exception.Path is { Length: > 0 } path ? $" at {path}" : string.Empty;
+            var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})" : string.Empty;
             throw new ProblemException(400, ProblemTypes.InvalidBody, "Invalid body",
-                $"The body is not valid JSON for this route{where}.", exception);
+                $"The body is not valid JSON{where}: {FirstSentence(exception.Message)} Send {expected}.", exception);
         }
+        catch (InvalidOperationException exception)
+        {
+            // The duplicate-member check reads names, and a name that is not valid text throws.
+            throw InvalidText(LocateInvalidText(bytes) ?? "a member name", expected, exception);
+        }
+
+        if (JsonText.MayHoldSurrogateEscape(bytes) && JsonText.FindInvalidText(document.RootElement) is { } path)
+        {
+            document.Dispose();
+            throw InvalidText(path, expected, null);
+        }
+
+        return document;
+    }
+
+    // Only for the message: null when the document is not readable without the strict options.
+    private static string? LocateInvalidText(byte[] json)
+    {
+        try
+        {
+            using var lenient = JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = true });
+            return JsonText.FindInvalidText(lenient.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static ProblemException InvalidText(string where, string expected, Exception? inner) =>
+        new(400, ProblemTypes.InvalidBody, "Invalid body",
+            $"The body is not valid JSON text: {where} holds an unpaired UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair). Send {expected}.",
+            inner);
+
+    // The parser's message ends with a path and position reported separately; keep the cause.
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..(end + 1)] : message;
     }
 
     private static ProblemException TooLarge(int maxBytes, string? detail) =>
