@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.S3;
-using Amazon.S3.Model;
 using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Events;
@@ -13,20 +12,20 @@ using static Functions.LambdaKit.Events.DynamoDBEvent;
 namespace Functions.ProcessRecords;
 
 /// <summary>
-/// The asynchronous side, for two triggers: the events table's stream (new events become
-/// "processed"; files entering "uploaded" are inspected → "ready" or "rejected") and the
-/// uploads queue (S3 ObjectCreated notifications for presigned uploads → "uploaded" or
-/// "rejected"). Each record is handled on its own; the response names exactly the records that
-/// failed. Every status change is conditional on the status it expects, so a replayed batch
-/// changes nothing twice.
+/// The asynchronous side, for three triggers: the events table's stream (new events become
+/// "processed"; files entering "uploaded" are inspected → "ready" or "rejected"), the uploads
+/// queue (S3 ObjectCreated notifications for presigned uploads → "uploaded" or "rejected"), and
+/// a schedule that reconciles whatever those two left unsettled (<see cref="Reconciler"/>).
+/// Each record is handled on its own. Only failures a retry may fix are reported back to the
+/// source (<c>batchItemFailures</c>); a record that can never succeed is decided (a file is
+/// rejected with its reason) or, when it is not ours at all, logged as an error and skipped.
+/// When the deadline nears, the record in hand and every later one are reported, not lost.
 /// </summary>
 public sealed class Function : ILambdaHandler
 {
-    private readonly DynamoEventStore _events;
-    private readonly DynamoFileStore _files;
-    private readonly IAmazonS3 _s3;
+    private readonly RecordActions _actions;
+    private readonly Reconciler _reconciler;
     private readonly EventStoreSettings _settings;
-    private readonly TimeProvider _time;
     private readonly LambdaLogger _logger;
 
     /// <summary>Reads the configuration from the environment and builds the clients (Lambda's init).</summary>
@@ -38,11 +37,10 @@ public sealed class Function : ILambdaHandler
     /// <summary>For tests: the AWS clients, where things are, the clock and the logger.</summary>
     public Function(IAmazonDynamoDB dynamo, IAmazonS3 s3, EventStoreSettings settings, TimeProvider time, LambdaLogger logger)
     {
-        _events = new DynamoEventStore(dynamo, s3, settings, time);
-        _files = new DynamoFileStore(dynamo, settings.TableName);
-        _s3 = s3;
+        _actions = new RecordActions(
+            new DynamoEventStore(dynamo, s3, settings, time), new DynamoFileStore(dynamo, settings.TableName), s3, settings, time, logger);
+        _reconciler = new Reconciler(new UnsettledItems(dynamo, settings.TableName), _actions, time, logger);
         _settings = settings;
-        _time = time;
         _logger = logger;
     }
 
@@ -59,53 +57,78 @@ public sealed class Function : ILambdaHandler
     /// <inheritdoc />
     public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, ILambdaContext context)
     {
-        var response = SourceOf(payload.Span) switch
+        using var document = JsonDocument.Parse(payload);
+        var root = document.RootElement;
+        if (ReconcileRequest.IsReconcile(root))
         {
-            "aws:dynamodb" => await HandleStreamAsync(
-                JsonSerializer.Deserialize(payload.Span, EventsJsonContext.Default.DynamoDBEvent)!, context.CancellationToken),
-            "aws:sqs" => await HandleQueueAsync(
-                JsonSerializer.Deserialize(payload.Span, EventsJsonContext.Default.SQSEvent)!, context.CancellationToken),
+            // A malformed request throws: the scheduler's retries and dead-letter queue take it.
+            var summary = await _reconciler.RunAsync(ReconcileRequest.Parse(root), context.CancellationToken);
+            return JsonSerializer.SerializeToUtf8Bytes(summary, ReconcileJsonContext.Default.ReconcileSummary);
+        }
+
+        var response = SourceOf(root) switch
+        {
+            "aws:dynamodb" => await HandleStreamAsync(root.Deserialize(EventsJsonContext.Default.DynamoDBEvent)!, context.CancellationToken),
+            "aws:sqs" => await HandleQueueAsync(root.Deserialize(EventsJsonContext.Default.SQSEvent)!, context.CancellationToken),
             null => new BatchResponse(),
             var other => throw new InvalidOperationException($"ProcessRecords does not handle events from '{other}'."),
         };
         return JsonSerializer.SerializeToUtf8Bytes(response, EventsJsonContext.Default.BatchResponse);
     }
 
-    /// <summary>Handles a stream batch; records that fail are named in the response.</summary>
-    public async Task<BatchResponse> HandleStreamAsync(DynamoDBEvent batch, CancellationToken cancellationToken)
+    /// <summary>Handles a stream batch; records a retry may fix are named in the response.</summary>
+    public Task<BatchResponse> HandleStreamAsync(DynamoDBEvent batch, CancellationToken cancellationToken) =>
+        HandleBatchAsync(
+            batch.Records ?? [],
+            record => record.Dynamodb?.SequenceNumber ?? record.EventID ?? string.Empty,
+            HandleStreamRecordAsync,
+            // A stream retries in order: reporting a record that can never succeed would hold
+            // back the shard. It is logged; if it was an item of ours, the reconciler settles it.
+            reportPermanent: false,
+            cancellationToken);
+
+    /// <summary>Handles a queue batch; messages a retry may fix are named in the response.</summary>
+    public Task<BatchResponse> HandleQueueAsync(SQSEvent batch, CancellationToken cancellationToken) =>
+        HandleBatchAsync(
+            batch.Records ?? [],
+            message => message.MessageId ?? string.Empty,
+            HandleMessageAsync,
+            // A message that is not an S3 notification goes back to the queue until its redrive
+            // policy moves it to the dead-letter queue, where an operator can read it.
+            reportPermanent: true,
+            cancellationToken);
+
+    private async Task<BatchResponse> HandleBatchAsync<T>(
+        IReadOnlyList<T> records,
+        Func<T, string> identify,
+        Func<T, CancellationToken, Task> handle,
+        bool reportPermanent,
+        CancellationToken cancellationToken)
     {
         var response = new BatchResponse();
-        foreach (var record in batch.Records ?? [])
+        for (var i = 0; i < records.Count; i++)
         {
-            var sequence = record.Dynamodb?.SequenceNumber;
+            var id = identify(records[i]);
             try
             {
-                await HandleStreamRecordAsync(record, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                await handle(records[i], cancellationToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                _logger.Error("A stream record failed.", exception, LogField.Of("sequence_number", sequence), LogField.Of("event_id", record.EventID));
-                response.BatchItemFailures.Add(new(sequence ?? record.EventID ?? string.Empty));
+                // Out of time: this record and the rest go back to the source, in order.
+                _logger.Warn("The deadline is near: reporting the rest of the batch for retry.", LogField.Of("first_unfinished", id), LogField.Of("records_left", records.Count - i));
+                response.BatchItemFailures.AddRange(records.Skip(i).Select(r => new BatchResponse.BatchItemFailure(identify(r))));
+                break;
             }
-        }
-
-        return response;
-    }
-
-    /// <summary>Handles a queue batch; messages that fail are named in the response.</summary>
-    public async Task<BatchResponse> HandleQueueAsync(SQSEvent batch, CancellationToken cancellationToken)
-    {
-        var response = new BatchResponse();
-        foreach (var message in batch.Records ?? [])
-        {
-            try
+            catch (Exception exception) when (Failures.IsRetryable(exception) || reportPermanent)
             {
-                await HandleMessageAsync(message, cancellationToken);
+                _logger.Error("A record failed; it is reported for retry.", exception, LogField.Of("record", id), LogField.Of("retryable", Failures.IsRetryable(exception)));
+                response.BatchItemFailures.Add(new(id));
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception exception)
             {
-                _logger.Error("A queue message failed.", exception, LogField.Of("message_id", message.MessageId));
-                response.BatchItemFailures.Add(new(message.MessageId ?? string.Empty));
+                _logger.Error("A record can never be handled; it is skipped.", exception, LogField.Of("record", id));
             }
         }
 
@@ -124,27 +147,13 @@ public sealed class Function : ILambdaHandler
         var entity = Text(image, "entity");
         if (entity == "event" && record.EventName == "INSERT" && Text(image, "status") == "accepted")
         {
-            await _events.MarkProcessedAsync(key.TenantKey, key.Id, _time.GetUtcNow(), cancellationToken);
+            await _actions.SettleEventAsync(key.TenantKey, key.Id, cancellationToken);
         }
         else if (entity == "file" && Text(image, "status") == FileStatus.Uploaded
                  && Text(record.Dynamodb.OldImage, "status") != FileStatus.Uploaded)
         {
-            await InspectAsync(key.TenantKey, key.Id, cancellationToken);
+            await _actions.InspectAsync(key.TenantKey, key.Id, cancellationToken);
         }
-    }
-
-    private async Task InspectAsync(string tenantKey, string id, CancellationToken cancellationToken)
-    {
-        var objectKey = FileRules.ObjectKey(tenantKey, id);
-        var length = await LengthAsync(objectKey, cancellationToken);
-        var result = length is { } size
-            ? await FileInspector.InspectAsync(new S3ObjectSource(_s3, _settings.BucketName, objectKey, size), cancellationToken)
-            : InspectionResult.Rejected("The uploaded object is missing.");
-        var changed = result.Schema is { } schema
-            ? await _files.MarkReadyAsync(tenantKey, id, schema, _time.GetUtcNow(), cancellationToken)
-            : await _files.MarkRejectedAsync(tenantKey, id, FileStatus.Uploaded, result.Reason!, _time.GetUtcNow(), cancellationToken);
-        _logger.Info("file inspected", LogField.Of("tenant", tenantKey), LogField.Of("file_id", id),
-            LogField.Of("outcome", result.Schema is null ? FileStatus.Rejected : FileStatus.Ready), LogField.Of("changed", changed));
     }
 
     private async Task HandleMessageAsync(SQSEvent.SQSMessage message, CancellationToken cancellationToken)
@@ -179,62 +188,21 @@ public sealed class Function : ILambdaHandler
                 continue;
             }
 
-            await VerifyUploadAsync(file.TenantKey, file.Id, cancellationToken);
-        }
-    }
-
-    private async Task VerifyUploadAsync(string tenantKey, string id, CancellationToken cancellationToken)
-    {
-        var file = await _files.GetAsync(tenantKey, id, cancellationToken);
-        if (file is null || file.Status != FileStatus.Pending)
-        {
-            // Unknown, or already decided (a replayed or duplicated notification).
-            return;
-        }
-
-        var size = await LengthAsync(FileRules.ObjectKey(tenantKey, id), cancellationToken);
-        var now = _time.GetUtcNow();
-        if (size is not { } actual)
-        {
-            await _files.MarkRejectedAsync(tenantKey, id, FileStatus.Pending, "The uploaded object is missing.", now, cancellationToken);
-        }
-        else if (actual != file.Size)
-        {
-            await _files.MarkRejectedAsync(tenantKey, id, FileStatus.Pending,
-                $"The upload is {actual} bytes but {file.Size} were declared.", now, cancellationToken);
-        }
-        else
-        {
-            await _files.MarkUploadedAsync(tenantKey, id, actual, now, cancellationToken);
-        }
-    }
-
-    private async Task<long?> LengthAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var head = await LambdaKit.Aws.DependencyUnavailableException.Guard("S3",
-                () => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _settings.BucketName, Key = key }, cancellationToken));
-            return head.ContentLength;
-        }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
+            await _actions.VerifyUploadAsync(file.TenantKey, file.Id, urlExpired: false, cancellationToken);
         }
     }
 
     private static string? Text(Dictionary<string, AttributeValue>? image, string name) =>
         image is not null && image.TryGetValue(name, out var value) ? value.S : null;
 
-    private static string? SourceOf(ReadOnlySpan<byte> payload)
-    {
-        var reader = new Utf8JsonReader(payload);
-        using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.TryGetProperty("Records", out var records)
-               && records.ValueKind == JsonValueKind.Array
-               && records.GetArrayLength() > 0
-               && records[0].TryGetProperty("eventSource", out var source)
+    private static string? SourceOf(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("Records", out var records)
+        && records.ValueKind == JsonValueKind.Array
+        && records.GetArrayLength() > 0
+        && records[0].ValueKind == JsonValueKind.Object
+        && records[0].TryGetProperty("eventSource", out var source)
+        && source.ValueKind == JsonValueKind.String
             ? source.GetString()
             : null;
-    }
 }

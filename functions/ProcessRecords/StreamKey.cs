@@ -4,35 +4,35 @@ using static Functions.LambdaKit.Events.DynamoDBEvent;
 
 namespace Functions.ProcessRecords;
 
-/// <summary>The tenant and id behind a stream record's keys, validated (records are input too).</summary>
+/// <summary>The tenant and id behind an item's keys (from a stream record or the unsettled index), validated: records are input too.</summary>
 /// <param name="TenantKey">64 hex characters.</param>
 /// <param name="Kind">'E' for an event, 'F' for a file.</param>
 /// <param name="Id">The event or file id.</param>
 internal sealed partial record StreamKey(string TenantKey, char Kind, string Id)
 {
-    public static StreamKey? Parse(Dictionary<string, AttributeValue>? keys)
-    {
-        if (keys is null
-            || !keys.TryGetValue("pk", out var pk) || pk.S is null
-            || !keys.TryGetValue("sk", out var sk) || sk.S is null)
-        {
-            return null;
-        }
+    public static StreamKey? Parse(Dictionary<string, AttributeValue>? keys) =>
+        keys is not null
+        && keys.TryGetValue("pk", out var pk) && pk.S is { } partition
+        && keys.TryGetValue("sk", out var sk) && sk.S is { } sort
+            ? Parse(partition, sort)
+            : null;
 
-        var tenant = Partition().Match(pk.S);
+    public static StreamKey? Parse(string pk, string sk)
+    {
+        var tenant = Partition().Match(pk);
         if (!tenant.Success)
         {
             return null;
         }
 
         var tenantKey = tenant.Groups[1].Value;
-        if (sk.S.StartsWith("E#", StringComparison.Ordinal) && EventStore.EventRules.IsValidId(sk.S[2..]))
+        if (sk.StartsWith("E#", StringComparison.Ordinal) && EventStore.EventRules.IsValidId(sk[2..]))
         {
-            return new StreamKey(tenantKey, 'E', sk.S[2..]);
+            return new StreamKey(tenantKey, 'E', sk[2..]);
         }
 
-        return sk.S.StartsWith("F#", StringComparison.Ordinal) && FileRules.IsValidId(sk.S[2..])
-            ? new StreamKey(tenantKey, 'F', sk.S[2..])
+        return sk.StartsWith("F#", StringComparison.Ordinal) && FileRules.IsValidId(sk[2..])
+            ? new StreamKey(tenantKey, 'F', sk[2..])
             : null;
     }
 

@@ -8,7 +8,7 @@ using Functions.EventStore;
 namespace Functions.TestSupport;
 
 /// <summary>
-/// The events table (keys, both indexes, stream), a data bucket and the KMS keys, created in
+/// The events table (keys, the three indexes, stream), a data bucket and the KMS keys, created in
 /// moto with unique names, so each test class has its own.
 /// </summary>
 public sealed class EventsEnvironment : IAsyncDisposable
@@ -63,6 +63,8 @@ public sealed class EventsEnvironment : IAsyncDisposable
             new AttributeDefinition(EventTable.ByTimeSort, ScalarAttributeType.S),
             new AttributeDefinition(EventTable.ByTypePartition, ScalarAttributeType.S),
             new AttributeDefinition(EventTable.ByTypeSort, ScalarAttributeType.S),
+            new AttributeDefinition(EventTable.UnsettledPartition, ScalarAttributeType.S),
+            new AttributeDefinition(EventTable.UnsettledSort, ScalarAttributeType.S),
         ],
         KeySchema =
         [
@@ -73,6 +75,7 @@ public sealed class EventsEnvironment : IAsyncDisposable
         [
             Index(EventTable.ByTimeIndex, EventTable.ByTimePartition, EventTable.ByTimeSort),
             Index(EventTable.ByTypeIndex, EventTable.ByTypePartition, EventTable.ByTypeSort),
+            Index(EventTable.UnsettledIndex, EventTable.UnsettledPartition, EventTable.UnsettledSort, ProjectionType.KEYS_ONLY),
         ],
         StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
     });
@@ -111,10 +114,10 @@ public sealed class EventsEnvironment : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static GlobalSecondaryIndex Index(string name, string partition, string sort) => new()
+    private static GlobalSecondaryIndex Index(string name, string partition, string sort, ProjectionType? projection = null) => new()
     {
         IndexName = name,
         KeySchema = [new KeySchemaElement(partition, KeyType.HASH), new KeySchemaElement(sort, KeyType.RANGE)],
-        Projection = new Projection { ProjectionType = ProjectionType.ALL },
+        Projection = new Projection { ProjectionType = projection ?? ProjectionType.ALL },
     };
 }

@@ -187,7 +187,7 @@ public sealed class DynamoEventStore : IEventStore
                     [EventTable.PartitionKey] = new() { S = EventTable.TenantPartition(tenantKey) },
                     [EventTable.SortKey] = new() { S = EventTable.EventSortKey(id) },
                 },
-                UpdateExpression = "SET #status = :processed, processedAt = :at",
+                UpdateExpression = "SET #status = :processed, processedAt = :at " + EventTable.RemoveFromUnsettled,
                 ConditionExpression = "entity = :event AND #status = :accepted",
                 ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = "status" },
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue>
@@ -221,6 +221,8 @@ public sealed class DynamoEventStore : IEventStore
         [EventTable.ByTimeSort] = new() { S = EventTable.TimeSortKey(record.OccurredAt, record.Id) },
         [EventTable.ByTypePartition] = new() { S = EventTable.TypePartition(tenant.Key, record.Type) },
         [EventTable.ByTypeSort] = new() { S = EventTable.TimeSortKey(record.OccurredAt, record.Id) },
+        [EventTable.UnsettledPartition] = new() { S = EventTable.UnsettledShard(tenant.Key) },
+        [EventTable.UnsettledSort] = new() { S = Timestamps.Format(record.ReceivedAt) },
     };
 
     private async Task<EventRecord> FromItemAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)

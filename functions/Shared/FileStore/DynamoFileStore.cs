@@ -41,6 +41,8 @@ public sealed class DynamoFileStore
             ["contentType"] = new() { S = file.ContentType },
             ["status"] = new() { S = file.Status },
             ["createdAt"] = new() { S = Timestamps.Format(file.CreatedAt) },
+            [EventTable.UnsettledPartition] = new() { S = EventTable.UnsettledShard(tenantKey) },
+            [EventTable.UnsettledSort] = new() { S = Timestamps.Format(file.CreatedAt) },
         };
         if (file.Sha256 is { } sha)
         {
@@ -70,7 +72,7 @@ public sealed class DynamoFileStore
 
     /// <summary>pending → uploaded, recording the verified size. False when the file is not pending (already done).</summary>
     public Task<bool> MarkUploadedAsync(string tenantKey, string id, long size, DateTimeOffset at, CancellationToken cancellationToken) =>
-        TransitionAsync(tenantKey, id, FileStatus.Pending, FileStatus.Uploaded, "SET #size = :size, uploadedAt = :at",
+        TransitionAsync(tenantKey, id, FileStatus.Pending, FileStatus.Uploaded, $"SET #size = :size, uploadedAt = :at, {EventTable.UnsettledSort} = :at",
             new() { [":size"] = new() { N = size.ToString(CultureInfo.InvariantCulture) }, [":at"] = new() { S = Timestamps.Format(at) } },
             new() { ["#size"] = "size" },
             cancellationToken);
@@ -86,14 +88,16 @@ public sealed class DynamoFileStore
                 [":at"] = new() { S = Timestamps.Format(at) },
             },
             new() { ["#format"] = "format", ["#rows"] = "rows", ["#columns"] = "columns" },
-            cancellationToken);
+            cancellationToken,
+            settles: true);
 
     /// <summary>from → rejected with a reason. False when the file is no longer in <paramref name="from"/>.</summary>
     public Task<bool> MarkRejectedAsync(string tenantKey, string id, string from, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
         TransitionAsync(tenantKey, id, from, FileStatus.Rejected, "SET reason = :reason, processedAt = :at",
             new() { [":reason"] = new() { S = reason }, [":at"] = new() { S = Timestamps.Format(at) } },
             [],
-            cancellationToken);
+            cancellationToken,
+            settles: true);
 
     private async Task<bool> TransitionAsync(
         string tenantKey,
@@ -103,7 +107,8 @@ public sealed class DynamoFileStore
         string set,
         Dictionary<string, AttributeValue> values,
         Dictionary<string, string> names,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool settles = false)
     {
         values[":from"] = new() { S = from };
         values[":to"] = new() { S = to };
@@ -115,7 +120,8 @@ public sealed class DynamoFileStore
             {
                 TableName = _table,
                 Key = Key(tenantKey, id),
-                UpdateExpression = set + ", #status = :to",
+                // A final status takes the item out of the unsettled index in the same write.
+                UpdateExpression = set + ", #status = :to" + (settles ? " " + EventTable.RemoveFromUnsettled : string.Empty),
                 ConditionExpression = "entity = :entity AND #status = :from",
                 ExpressionAttributeValues = values,
                 ExpressionAttributeNames = names,
