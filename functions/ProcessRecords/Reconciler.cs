@@ -39,7 +39,7 @@ internal sealed record ReconcileRequest(TimeSpan OlderThan)
             throw new ArgumentException("A reconcile request has only action and olderThanSeconds.");
         }
 
-        if (!root.TryGetProperty("olderThanSeconds", out var seconds) || !seconds.TryGetInt64(out var value)
+        if (!root.TryGetProperty("olderThanSeconds", out var seconds) || seconds.ValueKind != JsonValueKind.Number || !seconds.TryGetInt64(out var value)
             || value < 0 || value > (long)MaxOlderThan.TotalSeconds)
         {
             throw new ArgumentException($"olderThanSeconds is required: a whole number from 0 to {(long)MaxOlderThan.TotalSeconds}.");

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Functions.TestSupport;
 
 namespace Functions.FileStore.Tests;
 
@@ -11,10 +12,7 @@ public sealed class HostileFileTests
     {
         // 0x19: a field header "list, id +1", then list headers "1 element of type list", nested
         // a million times: the recursion must meet the depth budget, not the stack's end.
-        var footer = new byte[1024 * 1024];
-        Array.Fill(footer, (byte)0x19);
-
-        var result = await Inspect(Parquet(footer));
+        var result = await Inspect(HostileInput.NestedListsParquet());
 
         result.Schema.Should().BeNull();
         result.Reason.Should().Contain("nest");
@@ -23,7 +21,7 @@ public sealed class HostileFileTests
     [Fact]
     public async Task Inspect_JsonLinesWithALoneSurrogateMemberName_IsRejected()
     {
-        var result = await Inspect("{\"\\ud800\":1}\n");
+        var result = await Inspect(HostileInput.SurrogateNameJsonLines);
 
         result.Schema.Should().BeNull();
         result.Reason.Should().Contain("Line 1").And.Contain("surrogate");

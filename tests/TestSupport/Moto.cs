@@ -3,6 +3,7 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.SQS;
 
 namespace Functions.TestSupport;
 
@@ -36,6 +37,12 @@ public static class Moto
     });
 
     public static AmazonKeyManagementServiceClient Kms() => new(Credentials, new AmazonKeyManagementServiceConfig
+    {
+        ServiceURL = Endpoint,
+        AuthenticationRegion = Region,
+    });
+
+    public static AmazonSQSClient Sqs() => new(Credentials, new AmazonSQSConfig
     {
         ServiceURL = Endpoint,
         AuthenticationRegion = Region,

@@ -5,14 +5,14 @@ using System.Text.Json.Nodes;
 namespace Functions.TestSupport;
 
 /// <summary>
-/// Calls moto in an AWS JSON protocol over plain HTTP, for the services whose SDK packages are
-/// not available here (SQS, DynamoDB Streams). moto does not verify signatures.
+/// Calls moto in an AWS JSON protocol over plain HTTP, for DynamoDB Streams (whose SDK package,
+/// AWSSDK.DynamoDBStreams, is not served here). moto does not verify signatures.
 /// </summary>
 public static class MotoJsonProtocol
 {
     private static readonly HttpClient Http = new();
 
-    /// <summary>Calls <paramref name="target"/> (e.g. "AmazonSQS.ReceiveMessage") and returns the JSON answer.</summary>
+    /// <summary>Calls <paramref name="target"/> (e.g. "DynamoDBStreams_20120810.GetRecords") and returns the JSON answer.</summary>
     public static async Task<JsonNode> CallAsync(string target, string service, JsonObject body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Moto.Endpoint)

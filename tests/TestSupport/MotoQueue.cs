@@ -1,22 +1,23 @@
 using System.Text.Json.Nodes;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 
 namespace Functions.TestSupport;
 
 /// <summary>A message as moto's SQS returned it.</summary>
 public sealed record QueueMessage(string MessageId, string ReceiptHandle, string Body, string Md5OfBody, Dictionary<string, string> Attributes);
 
-/// <summary>
-/// An SQS queue in moto, spoken to in SQS's JSON protocol over plain HTTP (the SQS SDK package
-/// is not available here; moto does not check signatures). Used to read the S3 → SQS
-/// notifications moto produces.
-/// </summary>
+/// <summary>An SQS queue in moto, through the SQS SDK client. Reads the S3 → SQS notifications moto produces.</summary>
 public sealed class MotoQueue
 {
-    private MotoQueue(string name, string url)
+    private MotoQueue(IAmazonSQS sqs, string name, string url)
     {
+        Sqs = sqs;
         Name = name;
         Url = url;
     }
+
+    public IAmazonSQS Sqs { get; }
 
     public string Name { get; }
 
@@ -26,36 +27,38 @@ public sealed class MotoQueue
 
     public static async Task<MotoQueue> CreateAsync(string purpose)
     {
+        var sqs = Moto.Sqs();
         var name = $"{purpose}-{Guid.NewGuid():N}";
-        var response = await CallAsync("CreateQueue", new JsonObject { ["QueueName"] = name });
-        return new MotoQueue(name, response["QueueUrl"]!.GetValue<string>());
+        var response = await sqs.CreateQueueAsync(name);
+        return new MotoQueue(sqs, name, response.QueueUrl);
     }
 
     /// <summary>Receives what is there (one call, up to 10 messages) and deletes it from the queue.</summary>
     public async Task<List<QueueMessage>> ReceiveAsync()
     {
-        var response = await CallAsync("ReceiveMessage", new JsonObject
+        var response = await Sqs.ReceiveMessageAsync(new ReceiveMessageRequest
         {
-            ["QueueUrl"] = Url,
-            ["MaxNumberOfMessages"] = 10,
-            ["AttributeNames"] = new JsonArray("All"),
-            ["WaitTimeSeconds"] = 0,
+            QueueUrl = Url,
+            MaxNumberOfMessages = 10,
+            MessageSystemAttributeNames = ["All"],
+            WaitTimeSeconds = 0,
         });
         var messages = new List<QueueMessage>();
-        foreach (var message in response["Messages"]?.AsArray() ?? [])
+        foreach (var message in response.Messages ?? [])
         {
-            var attributes = (message!["Attributes"]?.AsObject() ?? [])
-                .ToDictionary(a => a.Key, a => a.Value!.GetValue<string>());
-            messages.Add(new QueueMessage(
-                message["MessageId"]!.GetValue<string>(),
-                message["ReceiptHandle"]!.GetValue<string>(),
-                message["Body"]!.GetValue<string>(),
-                message["MD5OfBody"]?.GetValue<string>() ?? string.Empty,
-                attributes));
-            await CallAsync("DeleteMessage", new JsonObject { ["QueueUrl"] = Url, ["ReceiptHandle"] = message["ReceiptHandle"]!.GetValue<string>() });
+            messages.Add(new QueueMessage(message.MessageId, message.ReceiptHandle, message.Body, message.MD5OfBody ?? string.Empty,
+                message.Attributes ?? []));
+            await Sqs.DeleteMessageAsync(Url, message.ReceiptHandle);
         }
 
         return messages;
+    }
+
+    /// <summary>The number of messages the queue holds (visible or not).</summary>
+    public async Task<int> CountAsync()
+    {
+        var attributes = await Sqs.GetQueueAttributesAsync(Url, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
     }
 
     /// <summary>The messages as Lambda's SQS event source would deliver them.</summary>
@@ -74,7 +77,4 @@ public sealed class MotoQueue
             ["awsRegion"] = Moto.Region,
         })]),
     }.ToJsonString();
-
-    private static Task<JsonNode> CallAsync(string action, JsonObject body) =>
-        MotoJsonProtocol.CallAsync("AmazonSQS." + action, "sqs", body);
 }

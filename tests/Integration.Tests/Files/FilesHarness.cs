@@ -16,12 +16,16 @@ public sealed class FilesHarness : IAsyncDisposable
 {
     private readonly LogCapture _logs = new();
 
-    private FilesHarness(EventsEnvironment environment, MotoQueue queue, TableStream stream)
+    private FilesHarness(EventsEnvironment environment, MotoQueue queue, TableStream stream, TimeProvider time)
     {
         Env = environment;
         Queue = queue;
         Stream = stream;
+        Time = time;
     }
+
+    /// <summary>The clock every handler and the processor use.</summary>
+    public TimeProvider Time { get; }
 
     public EventsEnvironment Env { get; }
 
@@ -31,7 +35,7 @@ public sealed class FilesHarness : IAsyncDisposable
 
     public string Logs => _logs.Text;
 
-    public static async Task<FilesHarness> CreateAsync()
+    public static async Task<FilesHarness> CreateAsync(TimeProvider? time = null)
     {
         var environment = await EventsEnvironment.CreateAsync("files");
         var queue = await MotoQueue.CreateAsync("uploads");
@@ -44,26 +48,26 @@ public sealed class FilesHarness : IAsyncDisposable
             ],
         });
         var stream = await TableStream.OpenAsync(environment.Dynamo, environment.Settings.TableName);
-        return new FilesHarness(environment, queue, stream);
+        return new FilesHarness(environment, queue, stream, time ?? TimeProvider.System);
     }
 
     public Task<APIGatewayHttpApiV2ProxyResponse> Upload(string? query, byte[] content, string? contentType = "text/csv", string caller = ApiRequests.AliceArn, bool base64 = true)
     {
         var headers = contentType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["content-type"] = contentType };
         var body = base64 ? Convert.ToBase64String(content) : Encoding.UTF8.GetString(content);
-        return Send(new UploadFile.Function(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System),
+        return Send(new UploadFile.Function(Env.Dynamo, Env.S3, Env.Settings, Time),
             ApiRequests.Create("POST /files", caller, query, body, base64, headers));
     }
 
     public Task<APIGatewayHttpApiV2ProxyResponse> CreateUpload(string json, string caller = ApiRequests.AliceArn, string contentType = "application/json") =>
-        Send(new CreateUpload.Function(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System),
+        Send(new CreateUpload.Function(Env.Dynamo, Env.S3, Env.Settings, Time),
             ApiRequests.Create("POST /files/uploads", caller, body: json, headers: new() { ["content-type"] = contentType }));
 
     public Task<APIGatewayHttpApiV2ProxyResponse> Get(string id, string caller = ApiRequests.AliceArn) =>
-        Send(new GetFile.Function(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System),
+        Send(new GetFile.Function(Env.Dynamo, Env.S3, Env.Settings, Time),
             ApiRequests.Create("GET /files/{id}", caller, pathParameters: new() { ["id"] = id }));
 
-    public ProcessRecords.Function Processor() => new(Env.Dynamo, Env.S3, Env.Settings, TimeProvider.System, _logs.Logger);
+    public ProcessRecords.Function Processor() => new(Env.Dynamo, Env.S3, Env.Settings, Time, _logs.Logger);
 
     /// <summary>Hands the stream's new records to the processor as one batch.</summary>
     public async Task<(BatchResponse Response, List<string> Sequences, string Json)> ProcessStreamAsync()
@@ -90,5 +94,5 @@ public sealed class FilesHarness : IAsyncDisposable
     public ValueTask DisposeAsync() => Env.DisposeAsync();
 
     private Task<APIGatewayHttpApiV2ProxyResponse> Send(IHttpApiHandler handler, APIGatewayHttpApiV2ProxyRequest request) =>
-        new HttpApiFunction(handler, _logs.Logger, TimeProvider.System).HandleAsync(request, new TestLambdaContext());
+        new HttpApiFunction(handler, _logs.Logger, Time).HandleAsync(request, new TestLambdaContext());
 }
