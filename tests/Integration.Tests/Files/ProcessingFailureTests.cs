@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using Amazon.S3;
+using Functions.LambdaKit.Events;
+using Functions.TestSupport;
+
+namespace Functions.Integration.Tests.Files;
+
+/// <summary>
+/// Transient against permanent: a dependency fault is reported for retry and changes nothing;
+/// a record cut short by the deadline is reported with every record after it.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ProcessingFailureTests : IAsyncLifetime
+{
+    private FilesHarness _files = null!;
+
+    public async Task InitializeAsync() => _files = await FilesHarness.CreateAsync();
+
+    public async Task DisposeAsync() => await _files.DisposeAsync();
+
+    [Fact]
+    public async Task Stream_S3Unreachable_ReportsTheFileForRetryAndLeavesItUploaded()
+    {
+        var id = FilesHarness.Json(await _files.Upload("name=a.csv", "a,b\n1,2\n"u8.ToArray())).GetProperty("id").GetString()!;
+        var (json, sequences) = await _files.Stream.ReadNewAsync();
+        using var unreachable = Moto.UnreachableS3();
+        var logs = new LogCapture();
+        var broken = new ProcessRecords.Function(_files.Env.Dynamo, unreachable, _files.Env.Settings, TimeProvider.System, logs.Logger);
+
+        var failed = await Invoke(broken, json);
+        var status = await StatusAsync(id);
+        var retried = await _files.Invoke(json);
+
+        failed.BatchItemFailures.Select(f => f.ItemIdentifier).Should().Equal(sequences);
+        status.Should().Be("uploaded", "a dependency fault decides nothing about the file");
+        logs.Text.Should().Contain("reported for retry").And.Contain("\"retryable\":true");
+        retried.BatchItemFailures.Should().BeEmpty();
+        (await StatusAsync(id)).Should().Be("ready");
+    }
+
+    [Fact]
+    public async Task Stream_DeadlineReachedMidBatch_ReportsTheRecordInHandAndEveryLaterOne()
+    {
+        var events = new Events.EventsApi(_files.Env);
+        for (var i = 0; i < 5; i++)
+        {
+            (await events.Create($"{{\"id\":\"d-{i}\",\"type\":\"t\",\"payload\":{{}}}}")).StatusCode.Should().Be(201);
+        }
+
+        var (json, sequences) = await _files.Stream.ReadNewAsync();
+        using var deadline = new CancellationTokenSource();
+        using var dynamo = new CancelAfterUpdates(deadline, updates: 2);
+        var processor = new ProcessRecords.Function(dynamo, _files.Env.S3, _files.Env.Settings, TimeProvider.System, new LogCapture().Logger);
+
+        var bytes = await processor.InvokeAsync(Encoding.UTF8.GetBytes(json), new TestLambdaContext { CancellationToken = deadline.Token });
+        var batch = JsonSerializer.Deserialize(bytes.Span, EventsJsonContext.Default.BatchResponse)!;
+
+        sequences.Should().HaveCount(5);
+        batch.BatchItemFailures.Select(f => f.ItemIdentifier).Should().Equal(sequences.Skip(2), "the first two were done before time ran out");
+        var statuses = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add(Events.EventsApi.Json(await events.Get($"d-{i}")).GetProperty("status").GetString()!);
+        }
+
+        statuses.Should().Equal("processed", "processed", "accepted", "accepted", "accepted");
+        (await _files.Invoke(json)).BatchItemFailures.Should().BeEmpty("the retry finishes the batch");
+    }
+
+    [Fact]
+    public void Failures_AccessDeniedFromS3_IsRetriedNotHeldAgainstTheFile()
+    {
+        var denied = new AmazonS3Exception("Access Denied", ErrorType.Sender, "AccessDenied", "r-1", System.Net.HttpStatusCode.Forbidden);
+
+        ProcessRecords.Failures.IsRetryable(denied).Should().BeTrue();
+        ProcessRecords.Failures.IsRetryable(new InvalidDataException("not ours")).Should().BeFalse();
+        ProcessRecords.Failures.IsRetryable(new NullReferenceException()).Should().BeFalse();
+    }
+
+    private async Task<string> StatusAsync(string id) => FilesHarness.Json(await _files.Get(id)).GetProperty("status").GetString()!;
+
+    private static async Task<BatchResponse> Invoke(ProcessRecords.Function processor, string json)
+    {
+        var bytes = await processor.InvokeAsync(Encoding.UTF8.GetBytes(json), new TestLambdaContext());
+        return JsonSerializer.Deserialize(bytes.Span, EventsJsonContext.Default.BatchResponse)!;
+    }
+
+    /// <summary>The moto client, with the invocation's deadline passing once <paramref name="updates"/> updates are done.</summary>
+    private sealed class CancelAfterUpdates(CancellationTokenSource deadline, int updates) : AmazonDynamoDBClient(Moto.Credentials, new AmazonDynamoDBConfig
+    {
+        ServiceURL = Moto.Endpoint,
+        AuthenticationRegion = Moto.Region,
+    })
+    {
+        private int _done;
+
+        public override async Task<UpdateItemResponse> UpdateItemAsync(UpdateItemRequest request, CancellationToken cancellationToken = default)
+        {
+            var response = await base.UpdateItemAsync(request, cancellationToken);
+            if (++_done == updates)
+            {
+                await deadline.CancelAsync();
+            }
+
+            return response;
+        }
+    }
+}
