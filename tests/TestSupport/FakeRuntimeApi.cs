@@ -15,19 +15,23 @@ public sealed record FakeInvocation(
     string? TraceId = null,
     string InvokedFunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:test:live");
 
-/// <summary>What the runtime reported for an invocation.</summary>
+/// <summary>What the runtime reported for an invocation (or, for an oversized response, what Lambda reported for it).</summary>
 public sealed record FakeInvocationResult(
     bool IsError,
     byte[] Body,
-    string? ErrorTypeHeader,
-    int RefusedResponses)
+    string? ErrorTypeHeader)
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
 }
 
 /// <summary>
 /// The Lambda Runtime API (2018-06-01) served over real HTTP on 127.0.0.1, for tests of the
-/// runtime loop in-process and of a published <c>bootstrap</c> as a child process.
+/// runtime loop in-process and of a published <c>bootstrap</c> as a child process. It keeps
+/// the rules AWS's Runtime Interface Emulator keeps (../shared/reference/aws-behaviour.md §2):
+/// 202 <c>{"status":"OK"}</c> for an accepted post; a response over
+/// <see cref="MaxResponseBytes"/> is refused with 413 and fails the invocation with
+/// <c>Function.ResponseSizeTooLarge</c>; once an invocation has ended, any further post for
+/// it is refused with 403 <c>InvalidStateTransition</c> (counted in <see cref="LatePosts"/>).
 /// </summary>
 public sealed class FakeRuntimeApi : IAsyncDisposable
 {
@@ -35,7 +39,8 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly Channel<FakeInvocation> _pending = Channel.CreateUnbounded<FakeInvocation>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<FakeInvocationResult>> _results = new();
-    private readonly ConcurrentDictionary<string, int> _refused = new();
+    private readonly ConcurrentDictionary<string, bool> _ended = new();
+    private int _latePosts;
     private readonly TaskCompletionSource<FakeInvocationResult> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _serving;
@@ -51,8 +56,11 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     /// <summary>The value for <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
     public string Address => $"127.0.0.1:{Port}";
 
-    /// <summary>Status the next <c>/response</c> posts get (e.g. 413 to simulate an oversized payload).</summary>
-    public int ResponseStatus { get; set; } = 202;
+    /// <summary>The emulator's limit on a response: 6 MiB + 100 bytes (RIE <c>MaxPayloadSize</c>).</summary>
+    public int MaxResponseBytes { get; set; } = (6 * 1024 * 1024) + 100;
+
+    /// <summary>Posts refused because their invocation had already ended.</summary>
+    public int LatePosts => Volatile.Read(ref _latePosts);
 
     /// <summary>Status <c>/next</c> answers with once set (e.g. 500: a broken Runtime API).</summary>
     public int? NextStatus { get; set; }
@@ -131,29 +139,38 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             var body = await ReadBodyAsync(context.Request);
             if (method == "POST" && path == Prefix + "init/error")
             {
-                _initError.TrySetResult(new FakeInvocationResult(true, body, context.Request.Headers["Lambda-Runtime-Function-Error-Type"], 0));
-                Respond(context.Response, 202);
+                _initError.TrySetResult(new FakeInvocationResult(true, body, context.Request.Headers["Lambda-Runtime-Function-Error-Type"]));
+                await RespondAsync(context.Response, 202, "{\"status\":\"OK\"}");
                 return;
             }
 
             var segments = path[Prefix.Length..].Split('/');
-            if (method == "POST" && segments is ["invocation", var id, var kind] && _results.TryGetValue(Uri.UnescapeDataString(id), out var result))
+            if (method == "POST" && segments is ["invocation", var id, var kind and ("response" or "error")]
+                && _results.TryGetValue(Uri.UnescapeDataString(id), out var result))
             {
                 var requestId = Uri.UnescapeDataString(id);
-                if (kind == "response" && ResponseStatus != 202)
+                if (!_ended.TryAdd(requestId, true))
                 {
-                    _refused.AddOrUpdate(requestId, 1, (_, n) => n + 1);
-                    Respond(context.Response, ResponseStatus);
+                    Interlocked.Increment(ref _latePosts);
+                    await RespondAsync(context.Response, 403,
+                        $"{{\"errorMessage\":\"Invocation {requestId} has already ended.\",\"errorType\":\"InvalidStateTransition\"}}");
                     return;
                 }
 
-                if (kind is "response" or "error")
+                if (kind == "response" && body.Length > MaxResponseBytes)
                 {
-                    var refused = _refused.TryGetValue(requestId, out var n) ? n : 0;
-                    result.TrySetResult(new FakeInvocationResult(kind == "error", body, context.Request.Headers["Lambda-Runtime-Function-Error-Type"], refused));
-                    Respond(context.Response, 202);
+                    // Lambda fails the invocation itself; the runtime only hears 413.
+                    result.TrySetResult(new FakeInvocationResult(true, Encoding.UTF8.GetBytes(
+                        $"{{\"errorMessage\":\"Response payload size ({body.Length} bytes) exceeded maximum allowed payload size ({MaxResponseBytes} bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}}"),
+                        "Function.ResponseSizeTooLarge"));
+                    await RespondAsync(context.Response, 413,
+                        $"{{\"errorMessage\":\"Exceeded maximum allowed payload size ({MaxResponseBytes} bytes).\",\"errorType\":\"RequestEntityTooLarge\"}}");
                     return;
                 }
+
+                result.TrySetResult(new FakeInvocationResult(kind == "error", body, context.Request.Headers["Lambda-Runtime-Function-Error-Type"]));
+                await RespondAsync(context.Response, 202, "{\"status\":\"OK\"}");
+                return;
             }
 
             Respond(context.Response, 404);
@@ -194,6 +211,16 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.InputStream.CopyToAsync(buffer);
         return buffer.ToArray();
+    }
+
+    private static async Task RespondAsync(HttpListenerResponse response, int status, string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
+        response.Close();
     }
 
     private static void Respond(HttpListenerResponse response, int status)

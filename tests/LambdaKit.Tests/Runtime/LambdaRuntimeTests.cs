@@ -153,18 +153,19 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_ResponseRefusedWith413_ReportsResponseSizeError()
+    public async Task RunAsync_ResponseOverTheLimit_LeavesTheFailureToLambdaAndKeepsServing()
     {
-        _api.ResponseStatus = 413;
-        _ = Start(_ => new DelegateHandler((_, _) => Task.FromResult<ReadOnlyMemory<byte>>(new byte[1024])));
+        _ = Start(_ => new DelegateHandler((payload, _) => Task.FromResult<ReadOnlyMemory<byte>>(
+            payload.Span.SequenceEqual("big"u8) ? new byte[_api.MaxResponseBytes + 1] : "{}"u8.ToArray())));
 
-        var result = await Invoke(new FakeInvocation("req-big", "{}"u8.ToArray()));
+        var big = await Invoke(new FakeInvocation("req-big", "big"u8.ToArray()));
+        var next = await Invoke(new FakeInvocation("req-after", "small"u8.ToArray()));
 
-        result.RefusedResponses.Should().Be(1);
-        result.IsError.Should().BeTrue();
-        result.ErrorTypeHeader.Should().Be("Function.ResponseSizeTooLarge");
-        using var error = JsonDocument.Parse(result.Body);
-        error.RootElement.GetProperty("errorMessage").GetString().Should().Contain("1024 bytes");
+        big.IsError.Should().BeTrue("Lambda fails the invocation when it refuses the response");
+        big.ErrorTypeHeader.Should().Be("Function.ResponseSizeTooLarge");
+        _api.LatePosts.Should().Be(0, "after a 413 the invocation has ended: posting /error would be refused with 403");
+        next.IsError.Should().BeFalse("the runtime neither exits nor stops serving");
+        _logs.Text.Should().Contain("exceeds the Lambda response payload limit");
     }
 
     [Fact]

@@ -137,14 +137,9 @@ public static class LambdaRuntime
 
         if (await client.PostResponseAsync(invocation.RequestId, result, stopping) == ResponseOutcome.TooLarge)
         {
-            // The Runtime API refused the payload (over Lambda's response limit). Report it as
-            // this invocation's error so the caller gets a failure instead of silence.
-            var error = new RuntimeError(
-                $"The response of {result.Length} bytes exceeds the Lambda response payload limit.",
-                "Function.ResponseSizeTooLarge",
-                []);
-            logger.Error(error.ErrorMessage);
-            await client.PostErrorAsync(invocation.RequestId, error, stopping);
+            // Lambda has already failed this invocation (Function.ResponseSizeTooLarge) and
+            // ended it: a later /error for it is refused with 403, so only log it here.
+            logger.Error($"The response of {result.Length} bytes exceeds the Lambda response payload limit; Lambda reports the invocation as failed.");
         }
     }
 }
