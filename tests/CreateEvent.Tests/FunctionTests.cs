@@ -103,6 +103,29 @@ public sealed class FunctionTests
     }
 
     [Fact]
+    public async Task Create_EmojiPayload_IsStoredAsUtf8NotSurrogateEscapes()
+    {
+        var body = Json(await Post("{\"type\":\"t\",\"payload\":{\"text\":\"\\ud83d\\ude00 \U0001F680\"}}"));
+
+        var stored = _store.Single().Payload.ToArray();
+        Encoding.UTF8.GetString(stored).Should().Be("{\"text\":\"\U0001F600 \U0001F680\"}");
+        stored.Should().HaveCount(20, "each emoji is 4 bytes of UTF-8, not 12 bytes of \\uXXXX\\uXXXX");
+        body.GetProperty("payload").GetProperty("text").GetString().Should().Be("\U0001F600 \U0001F680");
+    }
+
+    [Fact]
+    public async Task Create_OneMiBOfEmoji_FitsTheOneMiBLimit()
+    {
+        // 262,140 emoji: 1,048,560 bytes of UTF-8 plus {"s":""}; escaped it would be over 3 MiB.
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 262_140));
+
+        var response = await Post($"{{\"type\":\"t\",\"payload\":{{\"s\":\"{emoji}\"}}}}");
+
+        response.StatusCode.Should().Be(201, response.Body);
+        _store.Single().Payload.Length.Should().Be(1_048_568);
+    }
+
+    [Fact]
     public async Task Create_PayloadOneByteOverTheLimit_Is413()
     {
         var filler = new string('x', EventRules.MaxPayloadBytes - "{\"s\":\"\"}".Length + 1);

@@ -15,6 +15,9 @@ public sealed class InMemoryEventStore : IEventStore
 
     public int Count => _events.Count;
 
+    /// <summary>The only stored event (fails when there is not exactly one).</summary>
+    public EventRecord Single() => _events.Values.Single();
+
     public Task<CreateResult> CreateAsync(Tenant tenant, EventRecord record, CancellationToken cancellationToken)
     {
         var stored = _events.GetOrAdd((tenant.Key, record.Id), record);

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Json;
 
 namespace Functions.EventStore;
 
@@ -21,9 +21,9 @@ public static class CanonicalJson
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        // Non-ASCII text stays as UTF-8 (only quotes, backslashes and control characters are
-        // escaped), so the 1 MiB limit measures the caller's data, not a sixfold \u blow-up.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Non-ASCII text stays as UTF-8, emoji included (only quotes, backslashes and control
+        // characters are escaped), so the 1 MiB limit measures the caller's data, not a \u blow-up.
+        Encoder = MinimalJsonEncoder.Instance,
         Indented = false,
         SkipValidation = false,
         MaxDepth = 0,

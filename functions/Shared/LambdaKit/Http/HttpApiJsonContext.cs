@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Functions.LambdaKit.Json;
 
 namespace Functions.LambdaKit.Http;
 
@@ -14,13 +14,15 @@ namespace Functions.LambdaKit.Http;
 public sealed partial class HttpApiJsonContext : JsonSerializerContext
 {
     /// <summary>
-    /// For the response envelope: escapes only what JSON requires, so a body's non-ASCII text
-    /// is not inflated into \u escapes on its way through the 6 MB Lambda response limit.
+    /// For the response envelope: escapes only what JSON requires (<see cref="MinimalJsonEncoder"/>),
+    /// so a body's non-ASCII text — emoji included — is not inflated into \u escapes on its way
+    /// through the 6 MB Lambda response limit, and a body's size there is its UTF-8 size plus
+    /// one byte per quotation mark, backslash and control character.
     /// </summary>
     public static HttpApiJsonContext Relaxed { get; } = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEncoder.Instance,
     });
 }
