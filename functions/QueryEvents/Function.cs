@@ -67,27 +67,10 @@ public sealed class Function : IHttpApiHandler
             query = query with { After = EventCursor.Unprotect(key, tenantKey, query, cursor) };
         }
 
-        var page = FitToResponse(await _store.QueryAsync(request.Tenant, query, request.CancellationToken));
+        var page = await _store.QueryAsync(request.Tenant, query with { MaxBytes = MaxPageBytes }, request.CancellationToken);
         var nextCursor = page.Next is { } next
             ? EventCursor.Protect(await _cursorKey.GetAsync(request.CancellationToken), tenantKey, query with { After = null }, next)
             : null;
         return HttpResults.Json(200, EventJson.SerializePage(page.Items, nextCursor));
-    }
-
-    // Keeps at least one item (a single event always fits: its payload is at most 1 MiB).
-    private static EventPage FitToResponse(EventPage page)
-    {
-        var total = 0L;
-        for (var count = 0; count < page.Items.Count; count++)
-        {
-            total += EventJson.EnvelopeBytes(page.Items[count]);
-            if (total > MaxPageBytes && count > 0)
-            {
-                var last = page.Items[count - 1];
-                return new EventPage(page.Items.Take(count).ToList(), new EventPosition(last.Id, last.OccurredAt));
-            }
-        }
-
-        return page;
     }
 }

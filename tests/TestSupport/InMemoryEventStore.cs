@@ -46,7 +46,9 @@ public sealed class InMemoryEventStore : IEventStore
                             && string.CompareOrdinal(EventTable.TimeSortKey(e.OccurredAt, e.Id), EventTable.TimeSortKey(after.OccurredAt, after.Id)) >= 0)
             .ToList();
         var page = ordered.Take(query.Limit).ToList();
-        var next = ordered.Count > query.Limit ? new EventPosition(page[^1].Id, page[^1].OccurredAt) : null;
+        var keep = EventJson.CountWithin(page.Select(EventJson.EnvelopeBytes), query.MaxBytes);
+        page = page.Take(keep).ToList();
+        var next = ordered.Count > page.Count ? new EventPosition(page[^1].Id, page[^1].OccurredAt) : null;
         return Task.FromResult(new EventPage(page, next));
     }
 }

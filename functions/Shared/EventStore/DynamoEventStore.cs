@@ -51,6 +51,7 @@ public sealed class DynamoEventStore : IEventStore
             await PutPayloadAsync(objectKey, record.Payload, cancellationToken);
             item["payloadRef"] = new AttributeValue { S = objectKey };
             item["payloadBytes"] = new AttributeValue { N = record.Payload.Length.ToString(CultureInfo.InvariantCulture) };
+            item["payloadEscapes"] = new AttributeValue { N = EventJson.Escapes(record.Payload.Span).ToString(CultureInfo.InvariantCulture) };
         }
         else
         {
@@ -164,11 +165,30 @@ public sealed class DynamoEventStore : IEventStore
         }
 
         var response = await DependencyUnavailableException.Guard("DynamoDB", () => _dynamo.QueryAsync(request, cancellationToken));
-        var items = await Task.WhenAll((response.Items ?? []).Select(item => FromItemAsync(item, cancellationToken)));
-        var next = response.LastEvaluatedKey is { Count: > 0 } && items.Length > 0
+        var found = response.Items ?? [];
+
+        // Cut the page by the sizes the items record before reading any claim-checked payload.
+        var keep = EventJson.CountWithin(found.Select(RecordedEnvelopeBytes), query.MaxBytes);
+        var items = await Task.WhenAll(found.Take(keep).Select(item => FromItemAsync(item, cancellationToken)));
+        var next = (keep < found.Count || response.LastEvaluatedKey is { Count: > 0 }) && items.Length > 0
             ? new EventPosition(items[^1].Id, items[^1].OccurredAt)
             : null;
         return new EventPage(items, next);
+    }
+
+    // An event's response size from its item alone. Items written before payloadEscapes was
+    // recorded count every byte as escaped: a smaller page, never an oversized one.
+    private static long RecordedEnvelopeBytes(Dictionary<string, AttributeValue> item)
+    {
+        var header = Header(item, ReadOnlyMemory<byte>.Empty);
+        if (item.TryGetValue("payload", out var inline))
+        {
+            var bytes = Encoding.UTF8.GetBytes(inline.S);
+            return EventJson.EnvelopeBytes(header, bytes.Length, EventJson.Escapes(bytes));
+        }
+
+        var size = Number(item, "payloadBytes") ?? throw Corrupt(item, "payloadBytes");
+        return EventJson.EnvelopeBytes(header, size, Number(item, "payloadEscapes") ?? size);
     }
 
     /// <summary>
@@ -230,7 +250,11 @@ public sealed class DynamoEventStore : IEventStore
         ReadOnlyMemory<byte> payload = item.TryGetValue("payload", out var inline)
             ? Encoding.UTF8.GetBytes(inline.S)
             : await GetPayloadAsync(Text(item, "payloadRef") ?? throw Corrupt(item, "payload"), cancellationToken);
-        return new EventRecord(
+        return Header(item, payload);
+    }
+
+    private static EventRecord Header(Dictionary<string, AttributeValue> item, ReadOnlyMemory<byte> payload) =>
+        new EventRecord(
             Text(item, "id") ?? throw Corrupt(item, "id"),
             Text(item, "type") ?? throw Corrupt(item, "type"),
             payload,
@@ -238,7 +262,9 @@ public sealed class DynamoEventStore : IEventStore
             Timestamps.Parse(Text(item, "receivedAt")) ?? throw Corrupt(item, "receivedAt"),
             Text(item, "status") ?? throw Corrupt(item, "status"),
             Text(item, "contentHash") ?? string.Empty);
-    }
+
+    private static long? Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private async Task PutPayloadAsync(string key, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

@@ -25,7 +25,12 @@ public interface IEventStore
 /// <param name="To">Inclusive upper bound of <c>occurredAt</c>.</param>
 /// <param name="Limit">Page size.</param>
 /// <param name="After">Position to resume after (from the previous page), or null.</param>
-public sealed record EventQuery(string? Type, DateTimeOffset? From, DateTimeOffset? To, int Limit, EventPosition? After);
+/// <param name="MaxBytes">
+/// The page stops before its events' JSON (<see cref="EventJson.EnvelopeBytes(EventRecord)"/>)
+/// passes this many bytes, keeping at least one event; stores cut by the sizes they recorded,
+/// before reading any claim-checked payload, so a page never downloads what it will not return.
+/// </param>
+public sealed record EventQuery(string? Type, DateTimeOffset? From, DateTimeOffset? To, int Limit, EventPosition? After, long MaxBytes = long.MaxValue);
 
 /// <summary>Where a page ended: the last event's id and time, enough to resume the index scan.</summary>
 /// <param name="Id">The last event's id.</param>

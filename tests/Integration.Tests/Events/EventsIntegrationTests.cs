@@ -182,6 +182,35 @@ public sealed class EventsIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_PagesOfClaimCheckedEvents_DownloadOnlyThePayloadsTheyReturn()
+    {
+        // Eight 900 KiB payloads: a 4 MiB page holds four, and must read four objects, not eight.
+        var filler = new string('q', 900 * 1024);
+        for (var i = 0; i < 8; i++)
+        {
+            (await _api.Create($"{{\"id\":\"big-{i}\",\"type\":\"blob\",\"payload\":{{\"q\":\"{filler}\"}},\"occurredAt\":\"2026-11-20T10:0{i}:00Z\"}}"))
+                .StatusCode.Should().Be(201);
+        }
+
+        using var counting = new CountingS3();
+        var api = new EventsApi(_env, s3: counting);
+        var pages = new List<(int Items, int Downloads)>();
+        string? cursor = null;
+        do
+        {
+            var before = counting.GetObjectCalls;
+            var body = EventsApi.Json(await api.Query("limit=100" + (cursor is null ? string.Empty : "&cursor=" + cursor)));
+            pages.Add((body.GetProperty("items").GetArrayLength(), counting.GetObjectCalls - before));
+            cursor = body.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null && pages.Count < 10);
+
+        pages.Sum(p => p.Items).Should().Be(8);
+        pages.Should().OnlyContain(p => p.Downloads == p.Items, "a page reads only the payloads it returns");
+        pages.Should().HaveCountGreaterThan(1);
+    }
+
+    [Fact]
     public async Task OtherTenant_CannotReadListOrPageThroughAlicesEvents()
     {
         for (var i = 0; i < 3; i++)
@@ -228,5 +257,24 @@ public sealed class EventsIntegrationTests : IAsyncLifetime
 
         response.StatusCode.Should().Be(503);
         (await _env.SnapshotAsync()).Should().Be(before);
+    }
+
+    /// <summary>The moto client, counting the objects read (every GetObject overload ends in this one).</summary>
+    private sealed class CountingS3() : AmazonS3Client(Moto.Credentials, new AmazonS3Config
+    {
+        ServiceURL = Moto.Endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = Moto.Region,
+    })
+    {
+        private int _calls;
+
+        public int GetObjectCalls => Volatile.Read(ref _calls);
+
+        public override Task<Amazon.S3.Model.GetObjectResponse> GetObjectAsync(Amazon.S3.Model.GetObjectRequest request, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return base.GetObjectAsync(request, cancellationToken);
+        }
     }
 }
