@@ -3,41 +3,79 @@ using System.Text;
 namespace Functions.TestSupport;
 
 /// <summary>
-/// The corpus of bad <c>POST /events</c> requests: each must be refused with a 4xx problem and
-/// leave the store unchanged. Used by the unit tests and, against moto, by the integration tests.
+/// Corpora of bad JSON request bodies: each must be refused with a 4xx problem and leave the
+/// store unchanged. <see cref="JsonBodies"/> applies to every JSON route; <see cref="Bodies"/>
+/// adds <c>POST /events</c>' own rules. Used by the unit tests and, against moto, by the
+/// integration tests.
 /// </summary>
 public static class BadRequests
 {
     private const string Json = "application/json";
 
-    /// <summary>(name, content-type, body, isBase64Encoded, expected status).</summary>
-    public static IEnumerable<object?[]> Bodies()
+    /// <summary>
+    /// Bodies every JSON route must refuse with a 4xx problem, whatever it expects: framing,
+    /// encodings (invalid UTF-8, UTF-16, encoded surrogates), malformed JSON, and text that no
+    /// UTF-16 string can hold — unpaired surrogate escapes in member names and values, at any
+    /// depth. (name, content-type, body, isBase64Encoded, expected status).
+    /// </summary>
+    public static IEnumerable<object?[]> JsonBodies()
     {
         var data = new List<object?[]>();
         void Add(string name, string body, int status = 400, string? contentType = Json, bool base64 = false) =>
             data.Add([name, contentType, body, base64, status]);
+        string Base64(params byte[] bytes) => Convert.ToBase64String(bytes);
 
         // Transport and framing
-        Add("no content type", "{\"type\":\"t\",\"payload\":{}}", 415, contentType: null);
-        Add("text/plain", "{\"type\":\"t\",\"payload\":{}}", 415, contentType: "text/plain");
-        Add("form encoded", "type=t", 415, contentType: "application/x-www-form-urlencoded");
+        Add("no content type", "{\"a\":1}", 415, contentType: null);
+        Add("text/plain", "{\"a\":1}", 415, contentType: "text/plain");
+        Add("form encoded", "a=1", 415, contentType: "application/x-www-form-urlencoded");
+        Add("json patch media type", "{\"a\":1}", 415, contentType: "application/merge-patch+json");
         Add("empty body", string.Empty);
         Add("whitespace body", "   ");
-        Add("body over the limit", "{\"type\":\"t\",\"payload\":{\"s\":\"" + new string('x', (1024 * 1024) + (64 * 1024)) + "\"}}", 413);
         Add("bad base64", "%%%not-base64%%%", base64: true);
-        Add("invalid UTF-8", Convert.ToBase64String([.. "{\"type\":\"t\",\"payload\":{\"s\":\""u8, 0xC3, 0x28, .. "\"}}"u8]), base64: true);
-        Add("raw NUL byte", Convert.ToBase64String([.. "{\"type\":\"t\",\"payload\":{\"s\":\"a"u8, 0x00, .. "\"}}"u8]), base64: true);
-        Add("UTF-16 body", Convert.ToBase64String(Encoding.Unicode.GetBytes("{\"type\":\"t\",\"payload\":{}}")), base64: true);
 
-        // Not JSON / wrong shape
-        Add("malformed JSON", "{\"type\":\"t\",\"payload\":");
-        Add("trailing comma", "{\"type\":\"t\",\"payload\":{},}");
-        Add("comment", "{\"type\":\"t\",/*c*/\"payload\":{}}");
-        Add("two documents", "{\"type\":\"t\",\"payload\":{}}{}");
+        // Encodings
+        Add("invalid UTF-8", Base64([.. "{\"s\":\""u8, 0xC3, 0x28, .. "\"}"u8]), base64: true);
+        Add("overlong UTF-8", Base64([.. "{\"s\":\""u8, 0xC0, 0xAF, .. "\"}"u8]), base64: true);
+        Add("UTF-8-encoded surrogate in a value", Base64([.. "{\"s\":\""u8, 0xED, 0xA0, 0x80, .. "\"}"u8]), base64: true);
+        Add("UTF-8-encoded surrogate in a name", Base64([.. "{\""u8, 0xED, 0xB0, 0x80, .. "\":1}"u8]), base64: true);
+        Add("truncated UTF-8 sequence", Base64([.. "{\"s\":\""u8, 0xE2, 0x82, .. "\"}"u8]), base64: true);
+        Add("raw NUL byte", Base64([.. "{\"s\":\"a"u8, 0x00, .. "\"}"u8]), base64: true);
+        Add("UTF-16 body", Base64(Encoding.Unicode.GetBytes("{\"a\":1}")), base64: true);
+
+        // Not JSON, or not an object
+        Add("malformed JSON", "{\"a\":");
+        Add("trailing comma", "{\"a\":1,}");
+        Add("comment", "{/*c*/\"a\":1}");
+        Add("two documents", "{\"a\":1}{}");
         Add("JSON null", "null");
-        Add("JSON array", "[{\"type\":\"t\",\"payload\":{}}]");
+        Add("JSON array", "[{\"a\":1}]");
         Add("JSON string", "\"event\"");
-        Add("single quotes", "{'type':'t','payload':{}}");
+        Add("single quotes", "{'a':1}");
+        Add("nested 1000 deep", "{\"a\":" + new string('[', 1000) + new string(']', 1000) + "}");
+        Add("duplicate member name", "{\"a\":1,\"a\":1}");
+
+        // Unpaired surrogate escapes: the parser accepts them; no string can hold them.
+        Add("member name lone high surrogate", "{\"\\ud800\":1}");
+        Add("member name lone low surrogate", "{\"\\udfff\":1}");
+        Add("member name reversed pair", "{\"\\ude00\\ud83d\":1}");
+        Add("member name high surrogate at its end", "{\"name\\ud83d\":1}");
+        Add("member name lone surrogate, nested", "{\"a\":{\"b\":{\"\\ud800\":1}}}");
+        Add("member name lone surrogate, in an array", "{\"a\":[1,{\"\\udc00\":2}]}");
+        Add("member name lone surrogate after a duplicate", "{\"\\ud800\":1,\"\\ud800\":2}");
+        Add("value lone surrogate", "{\"a\":\"\\ud800\"}");
+        Add("value lone surrogate, nested", "{\"a\":[[\"\\udbff\"]]}");
+        return data;
+    }
+
+    /// <summary>The <c>POST /events</c> corpus: <see cref="JsonBodies"/> and the route's own rules.</summary>
+    public static IEnumerable<object?[]> Bodies()
+    {
+        var data = JsonBodies().ToList();
+        void Add(string name, string body, int status = 400, string? contentType = Json, bool base64 = false) =>
+            data.Add([name, contentType, body, base64, status]);
+
+        Add("body over the limit", "{\"type\":\"t\",\"payload\":{\"s\":\"" + new string('x', (1024 * 1024) + (64 * 1024)) + "\"}}", 413);
 
         // Members
         Add("unknown member", "{\"type\":\"t\",\"payload\":{},\"extra\":1}");
@@ -71,8 +109,8 @@ public static class BadRequests
         Add("payload NaN", "{\"type\":\"t\",\"payload\":{\"n\":NaN}}");
         Add("payload leading zero", "{\"type\":\"t\",\"payload\":{\"n\":01}}");
         Add("payload lone surrogate", "{\"type\":\"t\",\"payload\":{\"s\":\"\\udfff\"}}");
-        Add("payload duplicate member", "{\"type\":\"t\",\"payload\":{\"a\":1,\"a\":1}}");
         Add("payload member name lone surrogate", "{\"id\":\"x\",\"type\":\"t\",\"payload\":{\"\\ud800\":1}}");
+        Add("payload duplicate member", "{\"type\":\"t\",\"payload\":{\"a\":1,\"a\":1}}");
 
         // occurredAt
         Add("occurredAt not a date", "{\"type\":\"t\",\"payload\":{},\"occurredAt\":\"yesterday\"}");

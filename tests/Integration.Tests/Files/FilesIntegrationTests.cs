@@ -250,6 +250,22 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
         (await _files.Env.SnapshotAsync()).Should().Be(before, name);
     }
 
+    [Theory]
+    [MemberData(nameof(BadRequests.JsonBodies), MemberType = typeof(BadRequests))]
+    public async Task CreateUpload_BadJsonBody_Is4xxProblemAndStoresNothing(string name, string? contentType, string body, bool base64, int status)
+    {
+        var before = await _files.Env.SnapshotAsync();
+        var headers = contentType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["content-type"] = contentType };
+
+        var response = await new Functions.LambdaKit.Http.HttpApiFunction(
+                new CreateUpload.Function(_files.Env.Dynamo, _files.Env.S3, _files.Env.Settings, TimeProvider.System), new LogCapture().Logger, TimeProvider.System)
+            .HandleAsync(ApiRequests.Create("POST /files/uploads", body: body, isBase64Encoded: base64, headers: headers), new TestLambdaContext());
+
+        response.StatusCode.Should().Be(status, name + ": " + response.Body);
+        response.Headers!["content-type"].Should().Be("application/problem+json", name);
+        (await _files.Env.SnapshotAsync()).Should().Be(before, name);
+    }
+
     public static IEnumerable<object[]> BadUploads()
     {
         var csv = Encoding.UTF8.GetBytes(Csv);
@@ -282,7 +298,8 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
         yield return Case("presign: name with ../", f => f.CreateUpload("{\"name\":\"../x\",\"size\":1,\"contentType\":\"text/csv\"}"));
         yield return Case("presign: name with NUL", f => f.CreateUpload("{\"name\":\"a\\u0000\",\"size\":1,\"contentType\":\"text/csv\"}"));
         yield return Case("presign: content type with parameters", f => f.CreateUpload("{\"name\":\"a\",\"size\":1,\"contentType\":\"text/csv; charset=utf-8\"}"));
-        yield return Case("presign: member name lone surrogate", f => f.CreateUpload("{\"\\ud800\":1,\"name\":\"x\",\"size\":10}"));
+        yield return Case("presign: member name lone surrogate (the issue's body)", f => f.CreateUpload("{\"\\ud800\":1,\"name\":\"x\",\"size\":10}"));
+        yield return Case("presign: body over 4 KiB", f => f.CreateUpload("{\"name\":\"" + new string('n', 4096) + "\",\"size\":1,\"contentType\":\"text/csv\"}"), 413);
         yield return Case("presign: duplicate member", f => f.CreateUpload("{\"name\":\"a\",\"name\":\"b\",\"size\":1,\"contentType\":\"text/csv\"}"));
         yield return Case("get: malformed id", f => f.Get("not-a-uuid"));
         yield return Case("get: uppercase id", f => f.Get(Guid.CreateVersion7().ToString().ToUpperInvariant()));

@@ -78,6 +78,17 @@ public sealed class HttpApiRequestTests
         problem.Message.Should().NotBeNullOrWhiteSpace();
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x3A, 0x31, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC0, 0xAF, 0x22, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xF4, 0x90, 0x80, 0x80, 0x22, 0x7D })]
+    public void ParseJson_InvalidUtf8InsideStrings_Is400(byte[] body)
+    {
+        var act = () => Wrap(body: Convert.ToBase64String(body), base64: true, contentType: "application/json").ParseJson(1024, "an object", Options);
+
+        act.Should().Throw<ProblemException>().Which.Message.Should().Contain("not valid UTF-8");
+    }
+
     [Fact]
     public void ParseJson_LoneSurrogateMemberName_SaysWhere()
     {

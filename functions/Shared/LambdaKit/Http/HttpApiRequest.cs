@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Functions.LambdaKit.Identity;
 using Functions.LambdaKit.Json;
 using Functions.LambdaKit.Runtime;
@@ -139,6 +140,14 @@ public sealed class HttpApiRequest
     public JsonDocument ParseJson(int maxBytes, string expected, JsonDocumentOptions options)
     {
         var bytes = JsonBodyBytes(maxBytes, expected);
+
+        // The parser does not check the UTF-8 inside strings (an encoded surrogate such as
+        // ED A0 80 passes); reading such a name later would throw. Check all of it first.
+        if (!Utf8.IsValid(bytes))
+        {
+            throw ProblemException.InvalidBody($"The body is not valid UTF-8 text: send {expected} encoded as UTF-8.");
+        }
+
         JsonDocument document;
         try
         {
