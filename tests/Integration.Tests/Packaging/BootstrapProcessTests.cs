@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.S3.Model;
@@ -16,7 +15,7 @@ namespace Functions.Integration.Tests.Packaging;
 [Trait("Category", "Integration")]
 public sealed partial class BootstrapProcessTests
 {
-    private static readonly string PackageDir = Path.Combine(RepositoryPaths.Artifacts, "ListObjects");
+    private static readonly string PackageDir = BootstrapProcess.PackageDir("ListObjects");
 
     [Fact]
     public async Task Bootstrap_ListObjects_AnswersThroughTheRuntimeApiWithMotoBehind()
@@ -26,57 +25,32 @@ public sealed partial class BootstrapProcessTests
         var alice = TenantResolver.Resolve(ApiRequests.Iam(ApiRequests.AliceArn), out _)!;
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = alice.ObjectRoot + "reports/q3.csv", ContentBody = "a,b\n1,2\n" });
         await using var runtimeApi = new FakeRuntimeApi();
-        var output = new StringBuilder();
-        using var process = StartBootstrap(runtimeApi, bucket, output);
-        try
-        {
-            var request = ApiRequests.Create("GET /objects", rawQueryString: "prefix=reports%2F", requestId: "proc-1");
-            var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
+        using var process = BootstrapProcess.Start("ListObjects", runtimeApi, new Dictionary<string, string> { ["DATA_BUCKET"] = bucket });
+        var request = ApiRequests.Create("GET /objects", rawQueryString: "prefix=reports%2F", requestId: "proc-1");
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
 
-            var result = await runtimeApi.InvokeAsync(new FakeInvocation("lambda-req-1", payload)).WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await runtimeApi.InvokeAsync(new FakeInvocation("lambda-req-1", payload)).WaitAsync(TimeSpan.FromSeconds(60));
 
-            result.IsError.Should().BeFalse(result.BodyText);
-            var response = JsonSerializer.Deserialize(result.Body, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
-            response.StatusCode.Should().Be(200, response.Body);
-            using var body = JsonDocument.Parse(response.Body!);
-            body.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString())
-                .Should().Equal("reports/q3.csv");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        string logs;
-        lock (output)
-        {
-            logs = output.ToString();
-        }
-
-        logs.Should().Contain("\"message\":\"request\"").And.Contain("\"status\":200").And.Contain("\"function_request_id\":\"lambda-req-1\"");
+        result.IsError.Should().BeFalse(result.BodyText);
+        var response = JsonSerializer.Deserialize(result.Body, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+        response.StatusCode.Should().Be(200, response.Body);
+        using var body = JsonDocument.Parse(response.Body!);
+        body.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString())
+            .Should().Equal("reports/q3.csv");
+        process.Output.Should().Contain("\"message\":\"request\"").And.Contain("\"status\":200").And.Contain("\"function_request_id\":\"lambda-req-1\"");
     }
 
     [Fact]
     public async Task Bootstrap_MissingConfiguration_ReportsInitErrorAndExits()
     {
         await using var runtimeApi = new FakeRuntimeApi();
-        using var process = StartBootstrap(runtimeApi, bucket: null, new StringBuilder());
-        try
-        {
-            var initError = await runtimeApi.InitError.WaitAsync(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var process = BootstrapProcess.Start("ListObjects", runtimeApi, new Dictionary<string, string>());
 
-            initError.BodyText.Should().Contain("DATA_BUCKET");
-            process.ExitCode.Should().NotBe(0);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        var initError = await runtimeApi.InitError.WaitAsync(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        initError.BodyText.Should().Contain("DATA_BUCKET");
+        process.ExitCode.Should().NotBe(0);
     }
 
     [Fact]
@@ -108,52 +82,6 @@ public sealed partial class BootstrapProcessTests
         var listing = Run("unzip", "-Z", Path.Combine(RepositoryPaths.Artifacts, "ListObjects.zip"));
 
         listing.Split('\n').Should().Contain(line => line.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && line.EndsWith(" bootstrap", StringComparison.Ordinal));
-    }
-
-    private static Process StartBootstrap(FakeRuntimeApi runtimeApi, string? bucket, StringBuilder output)
-    {
-        var bootstrap = Path.Combine(PackageDir, "bootstrap");
-        File.Exists(bootstrap).Should().BeTrue($"{bootstrap} must exist: scripts/test.sh runs scripts/package.sh first (or run it yourself)");
-        var start = new ProcessStartInfo(bootstrap)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/bin:/bin";
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address;
-        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "test-list-objects";
-        start.Environment["AWS_LAMBDA_FUNCTION_VERSION"] = "1";
-        start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
-        start.Environment["AWS_REGION"] = Moto.Region;
-        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
-        start.Environment["AWS_ENDPOINT_URL_S3"] = Moto.Endpoint;
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["S3_FORCE_PATH_STYLE"] = "true";
-        if (bucket is not null)
-        {
-            start.Environment["DATA_BUCKET"] = bucket;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
     }
 
     private static bool IsElf(string path)
