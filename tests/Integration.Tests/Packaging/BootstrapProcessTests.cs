@@ -9,8 +9,8 @@ using Functions.TestSupport;
 namespace Functions.Integration.Tests.Packaging;
 
 /// <summary>
-/// The published <c>bootstrap</c> of ListObjects (scripts/package.sh: self-contained, trimmed,
-/// ReadyToRun, linux-x64) run as a process against the fake Runtime API, with moto behind it.
+/// The packaged <c>bootstrap</c> of ListObjects (scripts/package.sh; scripts/test.sh packages
+/// Native AOT for linux-x64) run as a process against the fake Runtime API, with moto behind it.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed partial class BootstrapProcessTests
