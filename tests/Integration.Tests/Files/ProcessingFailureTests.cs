@@ -72,6 +72,24 @@ public sealed class ProcessingFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_InspectorDefect_RejectsTheFileOnceInsteadOfRetryingForever()
+    {
+        var id = FilesHarness.Json(await _files.Upload("name=a.csv", "a,b\n1,2\n"u8.ToArray())).GetProperty("id").GetString()!;
+        var (json, _) = await _files.Stream.ReadNewAsync();
+        using var defective = new DefectiveReads();
+        var logs = new LogCapture();
+        var processor = new ProcessRecords.Function(_files.Env.Dynamo, defective, _files.Env.Settings, TimeProvider.System, logs.Logger);
+
+        var batch = await Invoke(processor, json);
+
+        batch.BatchItemFailures.Should().BeEmpty("a defect fails the same way on every retry");
+        var file = FilesHarness.Json(await _files.Get(id));
+        file.GetProperty("status").GetString().Should().Be("rejected");
+        file.GetProperty("reason").GetString().Should().Contain("internal error");
+        logs.Text.Should().Contain("\"level\":\"Error\"").And.Contain("InvalidOperationException");
+    }
+
+    [Fact]
     public void Failures_AccessDeniedFromS3_IsRetriedNotHeldAgainstTheFile()
     {
         var denied = new AmazonS3Exception("Access Denied", ErrorType.Sender, "AccessDenied", "r-1", System.Net.HttpStatusCode.Forbidden);
@@ -108,5 +126,17 @@ public sealed class ProcessingFailureTests : IAsyncLifetime
 
             return response;
         }
+    }
+
+    /// <summary>The moto client, whose object reads fail the way a defect in our own code would (not an AWS fault).</summary>
+    private sealed class DefectiveReads() : AmazonS3Client(Moto.Credentials, new AmazonS3Config
+    {
+        ServiceURL = Moto.Endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = Moto.Region,
+    })
+    {
+        public override Task<Amazon.S3.Model.GetObjectResponse> GetObjectAsync(Amazon.S3.Model.GetObjectRequest request, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("A defect while reading the object.");
     }
 }
