@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Amazon.S3.Model;
@@ -14,6 +15,7 @@ namespace Functions.Integration.Tests.Files;
 /// </summary>
 public sealed class FilesHarness : IAsyncDisposable
 {
+    private static readonly HttpClient Http = new();
     private readonly LogCapture _logs = new();
 
     private FilesHarness(EventsEnvironment environment, MotoQueue queue, TableStream stream, TimeProvider time)
@@ -87,6 +89,26 @@ public sealed class FilesHarness : IAsyncDisposable
     {
         var bytes = await Processor().InvokeAsync(Encoding.UTF8.GetBytes(lambdaEventJson), new TestLambdaContext());
         return JsonSerializer.Deserialize(bytes.Span, EventsJsonContext.Default.BatchResponse)!;
+    }
+
+    /// <summary>PUTs <paramref name="content"/> to a presigned upload (the <c>upload</c> member of a POST /files/uploads answer) with its headers.</summary>
+    public static async Task<int> PutAsync(JsonElement upload, byte[] content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, upload.GetProperty("url").GetString()) { Content = new ByteArrayContent(content) };
+        foreach (var header in upload.GetProperty("headers").EnumerateObject())
+        {
+            if (header.Name == "content-type")
+            {
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(header.Value.GetString()!);
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+            }
+        }
+
+        using var response = await Http.SendAsync(request);
+        return (int)response.StatusCode;
     }
 
     public static JsonElement Json(APIGatewayHttpApiV2ProxyResponse response) => JsonDocument.Parse(response.Body!).RootElement;

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -71,7 +70,7 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
         body.GetProperty("status").GetString().Should().Be("pending");
         (await _files.Get(id)).Body.Should().Contain("\"download\":null");
 
-        (await Put(body.GetProperty("upload"), parquet)).Should().Be(200);
+        (await FilesHarness.PutAsync(body.GetProperty("upload"), parquet)).Should().Be(200);
         var (queueBatch, messages) = await _files.ProcessQueueAsync();
 
         messages.Should().NotBeEmpty();
@@ -110,7 +109,7 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
         var created = FilesHarness.Json(await _files.CreateUpload("{\"name\":\"short.csv\",\"size\":100,\"contentType\":\"text/csv\"}"));
         var id = created.GetProperty("id").GetString()!;
 
-        (await Put(created.GetProperty("upload"), Encoding.UTF8.GetBytes(Csv))).Should().Be(200);
+        (await FilesHarness.PutAsync(created.GetProperty("upload"), Encoding.UTF8.GetBytes(Csv))).Should().Be(200);
         var (batch, _) = await _files.ProcessQueueAsync();
 
         batch.BatchItemFailures.Should().BeEmpty();
@@ -214,7 +213,7 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
     {
         var created = FilesHarness.Json(await _files.CreateUpload($"{{\"name\":\"x.csv\",\"size\":{Csv.Length},\"contentType\":\"text/csv\"}}"));
         var id = created.GetProperty("id").GetString()!;
-        (await Put(created.GetProperty("upload"), Encoding.UTF8.GetBytes(Csv))).Should().Be(200);
+        (await FilesHarness.PutAsync(created.GetProperty("upload"), Encoding.UTF8.GetBytes(Csv))).Should().Be(200);
         await _files.Queue.ReceiveAsync();
         var encodedKey = Uri.EscapeDataString(FileRules.ObjectKey(AliceKey, id)).Replace("%2F", "/", StringComparison.Ordinal).Replace("-", "%2D", StringComparison.Ordinal);
 
@@ -312,25 +311,6 @@ public sealed class FilesIntegrationTests : IAsyncLifetime
                 new LogCapture().Logger,
                 TimeProvider.System)
             .HandleAsync(ApiRequests.Create("POST /files", rawQueryString: query, body: base64Body, isBase64Encoded: true), new TestLambdaContext());
-
-    private static async Task<int> Put(JsonElement upload, byte[] content)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, upload.GetProperty("url").GetString()) { Content = new ByteArrayContent(content) };
-        foreach (var header in upload.GetProperty("headers").EnumerateObject())
-        {
-            if (header.Name == "content-type")
-            {
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(header.Value.GetString()!);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
-            }
-        }
-
-        using var response = await Http.SendAsync(request);
-        return (int)response.StatusCode;
-    }
 
     private string S3Notification(string encodedKey) => $$$"""
         {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventName":"ObjectCreated:Put",
