@@ -6,7 +6,14 @@ locals {
   # GitHub puts "repo:<owner>/<name>:environment:<env>" in sub for jobs that declare an
   # environment. Exact matches only: a wildcard would also admit branches, pull requests
   # and environments nobody protected.
-  allowed_subjects = [for env in var.environments : "repo:${var.repository}:environment:${env}"]
+  # With job_workflow_ref the repository's OIDC subject template must include it
+  # (include_claim_keys ["repo", "context", "job_workflow_ref"]), so only that workflow
+  # file at that ref, running in the environment, gets a token this role accepts.
+  allowed_subjects = [
+    for env in var.environments : var.job_workflow_ref == null
+    ? "repo:${var.repository}:environment:${env}"
+    : "repo:${var.repository}:environment:${env}:job_workflow_ref:${var.job_workflow_ref}"
+  ]
 }
 
 resource "aws_iam_openid_connect_provider" "github" {

@@ -25,6 +25,17 @@ variable "environments" {
   }
 }
 
+variable "job_workflow_ref" {
+  description = "Pin the role to one workflow file at one ref, e.g. \"example-org/functions/.github/workflows/deploy.yml@refs/heads/main\"; null accepts any workflow of the repository that runs in the environment. Needs the repository's OIDC subject template set to include repo, context and job_workflow_ref."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.job_workflow_ref == null || can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/(heads|tags)/[A-Za-z0-9._/-]+$", coalesce(var.job_workflow_ref, "-")))
+    error_message = "job_workflow_ref must be null or <owner>/<repo>/.github/workflows/<file>.yml@refs/heads/<branch> (or refs/tags/<tag>)."
+  }
+}
+
 variable "create_provider" {
   description = "Create the account's GitHub OIDC provider. Set to false when the account already has one (there can be only one per URL) and pass provider_arn."
   type        = bool

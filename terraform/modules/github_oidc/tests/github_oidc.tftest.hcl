@@ -148,6 +148,30 @@ run "existing_provider_is_reused" {
 
 # ---- validation: every rule rejects a bad value ----
 
+run "trust_can_pin_the_workflow_file_and_ref" {
+  command = plan
+
+  variables {
+    environments     = ["prod"]
+    job_workflow_ref = "example-org/serverless-backend/.github/workflows/deploy.yml@refs/heads/main"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:example-org/serverless-backend:environment:prod:job_workflow_ref:example-org/serverless-backend/.github/workflows/deploy.yml@refs/heads/main"]
+    error_message = "With job_workflow_ref the sub must name the environment and the workflow file at its ref."
+  }
+}
+
+run "reject_job_workflow_ref_without_ref" {
+  command = plan
+
+  variables {
+    job_workflow_ref = "example-org/serverless-backend/.github/workflows/deploy.yml"
+  }
+
+  expect_failures = [var.job_workflow_ref]
+}
+
 run "reject_repository" {
   command = plan
   variables {
