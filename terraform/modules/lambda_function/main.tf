@@ -126,7 +126,7 @@ resource "aws_lambda_function" "this" {
     log_group  = aws_cloudwatch_log_group.this.name
   }
 
-  tags = merge(var.tags, { Name = var.name })
+  tags = merge(var.tags, var.function_tags, { Name = var.name })
 
   # Without these the first invocations could run before the role may write logs and traces.
   depends_on = [

@@ -88,3 +88,23 @@ output "async_invocation" {
     on_failure_destination_arn   = try(one(one(aws_lambda_function_event_invoke_config.live["live"].destination_config).on_failure).destination, null)
   }
 }
+
+output "role_path" {
+  description = "IAM path of the execution role."
+  value       = aws_iam_role.this.path
+}
+
+output "permissions_boundary_arn" {
+  description = "Permissions boundary of the execution role, or null."
+  value       = aws_iam_role.this.permissions_boundary
+}
+
+output "package" {
+  description = "What the function runs: the zip (bucket, key, pinned object version) or the image URI."
+  value = {
+    s3_bucket         = aws_lambda_function.this.s3_bucket
+    s3_key            = aws_lambda_function.this.s3_key
+    s3_object_version = aws_lambda_function.this.s3_object_version
+    image_uri         = aws_lambda_function.this.image_uri
+  }
+}

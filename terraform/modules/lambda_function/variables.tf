@@ -276,6 +276,13 @@ variable "async_invocation" {
   }
 }
 
+variable "function_tags" {
+  description = "Tags for the function only (e.g. the release it runs), on top of tags; the role, log group and mappings do not get them."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
 variable "tags" {
   description = "Tags merged into every taggable resource of the module (the stack's provider adds default_tags)."
   type        = map(string)

@@ -491,7 +491,13 @@ run "tags_are_merged" {
   command = plan
 
   variables {
-    tags = { team = "backend" }
+    tags          = { team = "backend" }
+    function_tags = { Release = "1.2.3" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.tags["Release"] == "1.2.3" && !contains(keys(aws_iam_role.this.tags), "Release") && !contains(keys(aws_cloudwatch_log_group.this.tags), "Release")
+    error_message = "function_tags must tag the function only."
   }
 
   assert {
