@@ -49,6 +49,7 @@ module "data_key" {
   alias              = "${local.prefix}-data"
   description        = "Encrypts the ${var.environment} data bucket, events table, queues and logs."
   administrator_arns = local.key_administrators
+  deployer_arns      = [local.deploy_role_arn]
   user_arns          = []
   # Only services that use the key on their own: CloudWatch Logs (log groups) and S3 (event
   # notifications into the encrypted uploads queue). DynamoDB, SQS and Lambda use it on the

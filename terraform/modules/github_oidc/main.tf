@@ -57,3 +57,22 @@ resource "aws_iam_role_policy" "this" {
   role   = aws_iam_role.deploy.id
   policy = each.value
 }
+
+# Larger documents as customer managed policies (6,144 characters each, up to ten per role
+# by default) where the inline ones would exceed IAM's 10,240-character total per role.
+resource "aws_iam_policy" "managed" {
+  for_each = var.managed_policy_documents
+
+  name        = "${var.role_name}-${each.key}"
+  description = "${each.key} permissions of ${var.role_name}."
+  policy      = each.value
+
+  tags = merge(var.tags, { Name = "${var.role_name}-${each.key}" })
+}
+
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = var.managed_policy_documents
+
+  role       = aws_iam_role.deploy.name
+  policy_arn = aws_iam_policy.managed[each.key].arn
+}

@@ -94,6 +94,18 @@ variable "policy_documents" {
   }
 }
 
+variable "managed_policy_documents" {
+  description = "IAM policy documents (JSON) created as customer managed policies named <role_name>-<key> and attached to the role; for documents that do not fit IAM's 10,240-character total of a role's inline policies."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(var.managed_policy_documents) <= 10 && alltrue([for k, v in var.managed_policy_documents : can(regex("^[A-Za-z0-9+=,.@_-]{1,60}$", k)) && can(jsondecode(v)) && length(v) <= 6144])
+    error_message = "managed_policy_documents may hold at most 10 documents (IAM's default per role), keys of 1-60 characters of letters, digits and +=,.@_-, each a JSON policy of at most 6,144 characters."
+  }
+}
+
 variable "max_session_duration" {
   description = "Longest session, in seconds, a workflow can request for the role (3600-43200)."
   type        = number

@@ -106,6 +106,20 @@ locals {
     Resource  = "*"
   }]
 
+  # The role that applies a stack attaches the key to what it creates: Lambda encrypts
+  # function environments with it and DynamoDB derives table keys from it, both through a
+  # grant they create on the deployer's behalf. Only through those services, never directly.
+  deployer_statements = length(var.deployer_arns) == 0 || !local.is_symmetric ? [] : [{
+    Sid       = "AllowDeployersToAttachKey"
+    Effect    = "Allow"
+    Principal = { AWS = var.deployer_arns }
+    Action    = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]
+    Resource  = "*"
+    Condition = {
+      StringEquals = { "kms:ViaService" = [for s in var.deployer_via_services : "${s}.${local.region}.amazonaws.com"] }
+    }
+  }]
+
   user_statements = length(var.user_arns) == 0 ? [] : [{
     Sid       = "AllowKeyUsers"
     Effect    = "Allow"
@@ -148,6 +162,7 @@ locals {
     Statement = concat(
       local.root_statements,
       local.administrator_statements,
+      local.deployer_statements,
       local.user_statements,
       local.logs_statements,
       local.service_statements,

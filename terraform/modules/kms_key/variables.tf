@@ -55,6 +55,28 @@ variable "administrator_arns" {
   }
 }
 
+variable "deployer_arns" {
+  type        = list(string)
+  description = "IAM roles that create resources encrypted with the key (the stack's deploy role): they may use it only through deployer_via_services, to let those services create their grants. Symmetric keys only."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.deployer_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "deployer_arns must contain only IAM role ARNs."
+  }
+}
+
+variable "deployer_via_services" {
+  type        = list(string)
+  description = "Services (short names such as lambda, dynamodb) through which deployer_arns may use the key."
+  default     = ["lambda", "dynamodb"]
+
+  validation {
+    condition     = length(var.deployer_via_services) > 0 && alltrue([for s in var.deployer_via_services : can(regex("^[a-z0-9-]+$", s))])
+    error_message = "deployer_via_services must list at least one service short name (lowercase letters, digits, '-')."
+  }
+}
+
 variable "user_arns" {
   type        = list(string)
   description = "IAM role or user ARNs allowed to use the key directly: for SYMMETRIC_DEFAULT kms:Encrypt, Decrypt, ReEncryptFrom, ReEncryptTo, GenerateDataKey, GenerateDataKeyWithoutPlaintext and DescribeKey; for HMAC_256 kms:GenerateMac, VerifyMac and DescribeKey."

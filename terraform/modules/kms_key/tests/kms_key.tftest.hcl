@@ -241,6 +241,36 @@ run "empty_lists_add_no_statements" {
   }
 }
 
+run "deployers_use_the_key_only_through_lambda_and_dynamodb" {
+  command = plan
+
+  variables {
+    deployer_arns = ["arn:aws:iam::111122223333:role/functions-deploy-dev"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "AllowDeployersToAttachKey"]) == {
+      Sid       = "AllowDeployersToAttachKey"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111122223333:role/functions-deploy-dev"] }
+      Action    = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]
+      Resource  = "*"
+      Condition = { StringEquals = { "kms:ViaService" = ["lambda.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } }
+    }
+    error_message = "Deployers may use the key only through Lambda and DynamoDB."
+  }
+}
+
+run "reject_deployer_that_is_not_a_role" {
+  command = plan
+
+  variables {
+    deployer_arns = ["arn:aws:iam::111122223333:user/alice"]
+  }
+
+  expect_failures = [var.deployer_arns]
+}
+
 run "reject_no_administrator" {
   command = plan
 
