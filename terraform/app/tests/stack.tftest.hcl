@@ -55,6 +55,13 @@ run "routes_keys_and_pinned_zips" {
     condition     = output.function_names["ListObjects"] == "functions-test-ListObjects"
     error_message = "Functions are named functions-<env>-<Name>."
   }
+
+  assert {
+    condition = alltrue([
+      for env in ["dev", "prod"] : can(regex("(?m)^kms_key_id += \"arn:aws:kms:", file("environments/${env}.backend.hcl"))) && can(regex("(?m)^key += \"app/${env}.tfstate\"", file("environments/${env}.backend.hcl")))
+    ]) && length(output.function_names) > 0
+    error_message = "environments/<env>.backend.hcl must name the bootstrap key (kms_key_id) and the environment's own state key."
+  }
 }
 
 run "images_run_by_digest" {
