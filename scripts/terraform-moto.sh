@@ -152,17 +152,16 @@ assert json.loads(t[\"Input\"]) == {\"action\": \"reconcile\", \"olderThanSecond
 assert t[\"RetryPolicy\"][\"MaximumRetryAttempts\"] >= 1 and t[\"DeadLetterConfig\"][\"Arn\"].endswith(\":$env_prefix-schedule-dlq\"), t
 assert \"/functions/$env/scheduler/\" in t[\"RoleArn\"], t
 print(t[\"Arn\"])'"
-  check "$type: every role is under /functions/$env/ with the boundary" bash -c "
-    aws iam list-roles --path-prefix '/functions/$env/' --output json | python3 -c '
-import json, sys
-roles = json.load(sys.stdin)[\"Roles\"]
-manifest = json.load(open(\"$REPO_ROOT/functions/functions.json\"))[\"functions\"]
-assert len(roles) == len(manifest) + 1, [r[\"Arn\"] for r in roles]
+  check "$type: every role is under /functions/$env/ with the boundary" python3 -c '
+import boto3, json, sys
+env, manifest = sys.argv[1], json.load(open(sys.argv[2]))["functions"]
+iam = boto3.client("iam")
+roles = iam.list_roles(PathPrefix=f"/functions/{env}/")["Roles"]
+assert len(roles) == len(manifest) + 1, [r["Arn"] for r in roles]
 for r in roles:
-    import subprocess
-    role = json.loads(subprocess.check_output([\"aws\", \"iam\", \"get-role\", \"--role-name\", r[\"RoleName\"], \"--output\", \"json\"]))[\"Role\"]
-    assert role[\"PermissionsBoundary\"][\"PermissionsBoundaryArn\"].endswith(\":policy/functions-boundary-$env\"), role
-print(len(roles), \"roles, all bounded\")'"
+    boundary = iam.get_role(RoleName=r["RoleName"])["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
+    assert boundary.endswith(f":policy/functions-boundary-{env}"), (r["Arn"], boundary)
+print(len(roles), "roles, all bounded")' "$env" "$REPO_ROOT/functions/functions.json"
 
   echo "== $type: second plan"
   check "$type: second plan has no changes (beyond moto's known gaps)" bash -c "cd '$app' && terraform plan -input=false -no-color -out='$work/$env.plan' ${vars[*]@Q} -state='$work/$env.tfstate' >'$work/$env.plan.log' 2>&1 && terraform show -json '$work/$env.plan' | python3 '$REPO_ROOT/tests/terraform/check_second_plan.py'"

@@ -147,14 +147,19 @@ def main():
         copies.put((index, root))
     workers = copies.qsize()
 
-    baseline = sorted({(m[2], m[6]) for m in MUTATIONS})
-    first = copies.get()
-    copies.put(first)
-    baseline_failed = False
-    for directory, test_file in baseline:
-        ok, seconds, failed = run_test(first, directory, test_file)
+    def baseline_test(entry):
+        directory, test_file = entry
+        copy = copies.get()
+        try:
+            ok, seconds, failed = run_test(copy, directory, test_file)
+        finally:
+            copies.put(copy)
         print(f"baseline {directory}/{test_file}: {'pass' if ok else 'FAIL ' + ', '.join(failed)} ({seconds:.1f} s)", flush=True)
-        baseline_failed |= not ok
+        return ok
+
+    baseline = sorted({(m[2], m[6]) for m in MUTATIONS})
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        baseline_failed = not all(pool.map(baseline_test, baseline))
     if baseline_failed:
         print("a test file fails before any mutation: the mutation results would mean nothing")
         print("terraform-mutations: 0 passed, 1 failed")
