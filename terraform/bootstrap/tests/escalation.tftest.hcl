@@ -21,8 +21,9 @@ run "deploy_roles_cannot_rewrite_any_deploy_role" {
     deploy_roles = ["arn:aws:iam::111122223333:role/functions-deploy-dev", "arn:aws:iam::111122223333:role/functions-deploy-prod"]
   }
 
-  # The same check as tests/escalation evidence in docs/security.md: on the code before this
-  # stack was rewritten, ManageFunctionRoles granted iam:PutRolePolicy on role/functions-*.
+  # Run against the stack before this rewrite (commit 4114840), this assertion failed: its
+  # ManageFunctionRoles statement granted these actions on role/functions-*, which matched
+  # the deploy role itself (docs/security.md, "A compromised workflow").
   assert {
     condition = length([
       for s in flatten([for env, docs in output.deploy_policies : [for concern, doc in docs : jsondecode(doc).Statement]]) : s.Sid
