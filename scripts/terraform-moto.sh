@@ -2,22 +2,24 @@
 # Applies terraform/app to moto_server on loopback through a test-only override file, reads
 # the result back, checks that a second plan has no changes, and destroys it — for
 # package_type Zip and Image. Starts its own moto_server unless MOTO_ENDPOINT is set.
-# Prints "terraform-moto: N passed, N failed".
+# Applies terraform/bootstrap the same way to a moto_server of its own, where it switches on
+# moto's IAM enforcement and probes what the dev deploy role may and may not do
+# (tests/terraform/deploy_role_probes.py). Prints "terraform-moto: N passed, N failed".
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/moto.sh"
 
 usage() {
   cat <<USAGE
-Usage: scripts/terraform-moto.sh [Zip|Image]...
+Usage: scripts/terraform-moto.sh [Zip|Image|Bootstrap]...
 
-Runs the apply / read-back / plan / destroy cycle of terraform/app against moto for each
-package type given (default: Zip Image).
+Runs the apply / read-back / plan / destroy cycle against moto of terraform/app for each
+package type given, and of terraform/bootstrap with the deploy-role probes (default: all three).
 USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 types=("$@")
-[[ ${#types[@]} -gt 0 ]] || types=(Zip Image)
+[[ ${#types[@]} -gt 0 ]] || types=(Zip Image Bootstrap)
 
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 require aws "Install the AWS CLI v2 or 'pip install awscli', then re-run."
@@ -66,14 +68,27 @@ import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("bootstrap", "#!/bin/sh\n")
 PY
+# Versioned, as the bootstrap stack makes it: the app pins each function to the version id.
 aws s3api create-bucket --bucket functions-artifacts-moto >/dev/null
+aws s3api put-bucket-versioning --bucket functions-artifacts-moto --versioning-configuration Status=Enabled
 for name in $(manifest_functions); do
-  aws s3 cp --quiet "$work/fn.zip" "s3://functions-artifacts-moto/0.0.1/$name.zip"
+  aws s3api put-object --bucket functions-artifacts-moto --key "0.0.1/$name.zip" --body "$work/fn.zip" --if-none-match '*' >/dev/null
+done
+# Images: the app resolves each release tag to a digest (moto computes it from the manifest).
+for name in $(manifest_functions); do
+  repo="functions/$(tr '[:upper:]' '[:lower:]' <<<"$name")"
+  aws ecr create-repository --repository-name "$repo" >/dev/null
+  aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --image-manifest "$(python3 -c '
+import hashlib, json, sys
+layer = {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "0" * 64}
+print(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+  "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + hashlib.sha256(sys.argv[1].encode()).hexdigest()},
+  "layers": [layer]}))' "$name")" >/dev/null
 done
 
 cycle() {
   local type="$1" passed=0 failed=0
-  env="moto-$(tr '[:upper:]' '[:lower:]' <<<"$type")"
+  env="moto$(tr '[:upper:]' '[:lower:]' <<<"$type")"
   vars=(-var "environment=$env" -var "region=us-east-1" -var "release_version=0.0.1" -var "package_type=$type"
         -var "deletion_protection=false" -var "force_destroy_data=true" -var "log_retention_days=1")
   if [[ "$type" == "Zip" ]]; then
@@ -88,6 +103,7 @@ cycle() {
   api_id="$(cd "$app" && terraform output -state="$work/$env.tfstate" -raw api_id 2>/dev/null || true)"
   bucket="$(cd "$app" && terraform output -state="$work/$env.tfstate" -raw data_bucket 2>/dev/null || true)"
   table="$(cd "$app" && terraform output -state="$work/$env.tfstate" -raw events_table 2>/dev/null || true)"
+  env_prefix="functions-$env"
 
   echo "== $type: read back"
   check "$type: every route is AWS_IAM" bash -c "
@@ -119,6 +135,34 @@ t = json.load(sys.stdin)[\"Table\"]
 assert t[\"StreamSpecification\"][\"StreamEnabled\"] and t[\"StreamSpecification\"][\"StreamViewType\"] == \"NEW_AND_OLD_IMAGES\", t
 print(t[\"LatestStreamArn\"])'"
 
+  check "$type: the sparse index unsettled (gsi3pk, gsi3sk, KEYS_ONLY)" bash -c "
+    aws dynamodb describe-table --table-name '$table' --output json | python3 -c '
+import json, sys
+indexes = {i[\"IndexName\"]: i for i in json.load(sys.stdin)[\"Table\"][\"GlobalSecondaryIndexes\"]}
+u = indexes[\"unsettled\"]
+assert [k[\"AttributeName\"] for k in u[\"KeySchema\"]] == [\"gsi3pk\", \"gsi3sk\"], u
+assert u[\"Projection\"][\"ProjectionType\"] == \"KEYS_ONLY\", u
+print(sorted(indexes))'"
+  check "$type: the reconcile schedule targets the live alias, retries and dead-letters" bash -c "
+    aws scheduler get-schedule --name '$env_prefix-ProcessRecords-0' --output json | python3 -c '
+import json, sys
+t = json.load(sys.stdin)[\"Target\"]
+assert t[\"Arn\"].endswith(\":function:$env_prefix-ProcessRecords:live\"), t
+assert json.loads(t[\"Input\"]) == {\"action\": \"reconcile\", \"olderThanSeconds\": 900}, t
+assert t[\"RetryPolicy\"][\"MaximumRetryAttempts\"] >= 1 and t[\"DeadLetterConfig\"][\"Arn\"].endswith(\":$env_prefix-schedule-dlq\"), t
+assert \"/functions/$env/scheduler/\" in t[\"RoleArn\"], t
+print(t[\"Arn\"])'"
+  check "$type: every role is under /functions/$env/ with the boundary" python3 -c '
+import boto3, json, sys
+env, manifest = sys.argv[1], json.load(open(sys.argv[2]))["functions"]
+iam = boto3.client("iam")
+roles = iam.list_roles(PathPrefix=f"/functions/{env}/")["Roles"]
+assert len(roles) == len(manifest) + 1, [r["Arn"] for r in roles]
+for r in roles:
+    boundary = iam.get_role(RoleName=r["RoleName"])["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
+    assert boundary.endswith(f":policy/functions-boundary-{env}"), (r["Arn"], boundary)
+print(len(roles), "roles, all bounded")' "$env" "$REPO_ROOT/functions/functions.json"
+
   echo "== $type: second plan"
   check "$type: second plan has no changes (beyond moto's known gaps)" bash -c "cd '$app' && terraform plan -input=false -no-color -out='$work/$env.plan' ${vars[*]@Q} -state='$work/$env.tfstate' >'$work/$env.plan.log' 2>&1 && terraform show -json '$work/$env.plan' | python3 '$REPO_ROOT/tests/terraform/check_second_plan.py'"
 
@@ -127,11 +171,82 @@ print(t[\"LatestStreamArn\"])'"
   echo "$passed $failed" >"$work/$type.result"
 }
 
+# terraform/bootstrap on a moto_server of its own (IAM enforcement is global to a server),
+# then the deploy-role probes with enforcement on.
+bootstrap_cycle() {
+  local passed=0 failed=0
+  moto_start "$work/moto-bootstrap.log"
+  trap moto_stop EXIT
+  export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
+  local root="$work/bootstrap-repo" state="$work/bootstrap.tfstate"
+  mkdir -p "$root/functions"
+  cp -R "$REPO_ROOT/terraform" "$root/terraform"
+  cp "$REPO_ROOT/functions/functions.json" "$root/functions/"
+  rm -rf "$root/terraform/bootstrap/.terraform"
+  sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_bootstrap_override.tf.template" >"$root/terraform/bootstrap/moto_override.tf"
+  local dir="$root/terraform/bootstrap"
+  local vars=(-var "repository=example-org/functions" -var "region=us-east-1"
+              -var 'break_glass_role_arns=["arn:aws:iam::123456789012:role/break-glass"]')
+  (cd "$dir" && TF_DATA_DIR="$work/bootstrap-data" terraform init -input=false -no-color >"$work/bootstrap-init.log" 2>&1) \
+    || { cat "$work/bootstrap-init.log"; echo "0 1" >"$work/Bootstrap.result"; return; }
+  export TF_DATA_DIR="$work/bootstrap-data"
+
+  echo "== Bootstrap: apply"
+  local start=$SECONDS
+  check "Bootstrap: apply" bash -c "cd '$dir' && timeout 600 terraform apply -auto-approve -input=false -no-color ${vars[*]@Q} -state='$state'"
+  echo "   applied in $((SECONDS - start)) s"
+
+  echo "== Bootstrap: read back"
+  check "Bootstrap: each deploy role has its managed policies, inline guardrails and one trusted environment" bash -c "
+    for env in dev prod; do
+      aws iam list-attached-role-policies --role-name functions-deploy-\$env --output json | python3 -c '
+import json, sys
+names = sorted(p[\"PolicyName\"] for p in json.load(sys.stdin)[\"AttachedPolicies\"])
+env = sys.argv[1]
+assert names == sorted(f\"functions-deploy-{env}-{c}\" for c in [\"api\", \"artifacts\", \"functions\", \"images\", \"keys\", \"roles\", \"state\", \"storage\"]), names
+print(env, len(names), \"managed policies\")' \$env
+      aws iam list-role-policies --role-name functions-deploy-\$env --output json | python3 -c '
+import json, sys
+assert json.load(sys.stdin)[\"PolicyNames\"] == [\"guardrails\"]'
+      aws iam get-role --role-name functions-deploy-\$env --output json | python3 -c '
+import json, sys
+trust = json.load(sys.stdin)[\"Role\"][\"AssumeRolePolicyDocument\"]
+sub = trust[\"Statement\"][0][\"Condition\"][\"StringEquals\"][\"token.actions.githubusercontent.com:sub\"]
+assert sub in ([f\"repo:example-org/functions:environment:{sys.argv[1]}\"], f\"repo:example-org/functions:environment:{sys.argv[1]}\"), trust
+print(sub)' \$env
+      aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/functions-boundary-\$env >/dev/null
+    done"
+  check "Bootstrap: second plan has no changes (beyond moto's known gaps)" bash -c "cd '$dir' && terraform plan -input=false -no-color -out='$work/bootstrap.plan' ${vars[*]@Q} -state='$state' >'$work/bootstrap.plan.log' 2>&1 && terraform show -json '$work/bootstrap.plan' | python3 '$REPO_ROOT/tests/terraform/check_second_plan.py'"
+
+  echo "== Bootstrap: the dev deploy role under moto's IAM enforcement"
+  local state_bucket artifact_bucket
+  state_bucket="$(cd "$dir" && terraform output -state="$state" -raw state_bucket)"
+  artifact_bucket="$(cd "$dir" && terraform output -state="$state" -raw artifact_bucket)"
+  (cd "$dir" && terraform output -state="$state" -json backend_configs) | python3 -c 'import json,sys; print(json.load(sys.stdin)["dev"])' >"$work/dev.backend.hcl"
+  local probe_log="$work/probes.log" p=0 f=0
+  python3 "$REPO_ROOT/tests/terraform/deploy_role_probes.py" "$MOTO_ENDPOINT" 123456789012 "$state_bucket" "$artifact_bucket" \
+    "$work/dev.backend.hcl" "$work/probes" >"$probe_log" 2>&1 || true
+  cat "$probe_log"
+  if read -r p f < <(sed -nE 's/^deploy-role-probes: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$probe_log"); then
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1)); echo "  FAIL the deploy-role probes did not finish"
+  fi
+
+  echo "== Bootstrap: destroy"
+  check "Bootstrap: destroy" bash -c "cd '$dir' && terraform destroy -auto-approve -input=false -no-color ${vars[*]@Q} -state='$state'"
+  echo "$passed $failed" >"$work/Bootstrap.result"
+}
+
 # The two package types apply side by side (different names in one moto): most of an apply
 # is the provider waiting on SQS and KMS, so this halves the wall time on two cores.
 pids=()
 for type in "${types[@]}"; do
-  cycle "$type" >"$work/$type.log" 2>&1 &
+  if [[ "$type" == "Bootstrap" ]]; then
+    (bootstrap_cycle) >"$work/$type.log" 2>&1 &
+  else
+    cycle "$type" >"$work/$type.log" 2>&1 &
+  fi
   pids+=($!)
 done
 # Wait for the cycles only (moto_server, when started here, is a background job too).

@@ -32,34 +32,64 @@ failed=0
 echo "== terraform fmt -check -recursive terraform"
 if terraform fmt -check -recursive terraform; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: terraform fmt"; fi
 
-for dir in "${dirs[@]}"; do
-  name="${dir//\//_}"
+# check_dir DIR: init + validate + terraform test of one directory; writes its report to
+# $work/<name>.report and "passed failed" to $work/<name>.result.
+check_dir() {
+  local dir="$1" name="${1//\//_}" passed=0 failed=0 status summary rest
   export TF_DATA_DIR="$work/$name"
-  echo "== $dir"
-  if ! (cd "$dir" && terraform init -backend=false -input=false -no-color >"$work/$name.init.log" 2>&1); then
-    cat "$work/$name.init.log"
-    echo "FAIL: init $dir"
-    failed=$((failed + 1))
-    continue
-  fi
-  if (cd "$dir" && terraform validate -no-color); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: validate $dir"; fi
-  if compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
-    log="$work/$name.test.log"
-    if (cd "$dir" && terraform test -no-color) >"$log" 2>&1; then status=0; else status=$?; fi
-    grep -E '^(run|  run|Success!|Failure!)|fail|error' "$log" | tail -40 || true
-    # "Success! 7 passed, 0 failed." / "Failure! 5 passed, 2 failed."
-    summary="$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)"
-    if [[ -n "$summary" ]]; then
-      passed=$((passed + ${summary%% passed*}))
-      rest="${summary#*, }"
-      failed=$((failed + ${rest%% failed*}))
+  {
+    echo "== $dir"
+    if ! (cd "$dir" && terraform init -backend=false -input=false -no-color >"$work/$name.init.log" 2>&1); then
+      cat "$work/$name.init.log"
+      echo "FAIL: init $dir"
+      echo "0 1" >"$work/$name.result"
+      return
     fi
-    if [[ "$status" -ne 0 && ( -z "$summary" || "${rest%% failed*}" -eq 0 ) ]]; then
-      cat "$log"
+    if (cd "$dir" && terraform validate -no-color); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: validate $dir"; fi
+    if compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
+      local log="$work/$name.test.log"
+      if (cd "$dir" && terraform test -no-color) >"$log" 2>&1; then status=0; else status=$?; fi
+      grep -E '^(run|  run|Success!|Failure!)|fail|error' "$log" | tail -40 || true
+      # "Success! 7 passed, 0 failed." / "Failure! 5 passed, 2 failed."
+      summary="$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)"
+      rest="0 failed"
+      if [[ -n "$summary" ]]; then
+        passed=$((passed + ${summary%% passed*}))
+        rest="${summary#*, }"
+        failed=$((failed + ${rest%% failed*}))
+      fi
+      if [[ "$status" -ne 0 && ( -z "$summary" || "${rest%% failed*}" -eq 0 ) ]]; then
+        cat "$log"
+        failed=$((failed + 1))
+      fi
+    else
+      echo "FAIL: $dir has no tests/*.tftest.hcl"
       failed=$((failed + 1))
     fi
+    echo "$passed $failed" >"$work/$name.result"
+  } >"$work/$name.report" 2>&1
+}
+
+# Two directories at a time (this machine has two cores); reports print in order.
+jobs_running=0
+for dir in "${dirs[@]}"; do
+  check_dir "$dir" &
+  jobs_running=$((jobs_running + 1))
+  if [[ "$jobs_running" -ge "${TERRAFORM_TEST_JOBS:-2}" ]]; then
+    wait -n || true
+    jobs_running=$((jobs_running - 1))
+  fi
+done
+wait || true
+for dir in "${dirs[@]}"; do
+  name="${dir//\//_}"
+  cat "$work/$name.report"
+  if [[ -f "$work/$name.result" ]]; then
+    read -r p f <"$work/$name.result"
+    passed=$((passed + p))
+    failed=$((failed + f))
   else
-    echo "FAIL: $dir has no tests/*.tftest.hcl"
+    echo "FAIL: $dir did not finish"
     failed=$((failed + 1))
   fi
 done

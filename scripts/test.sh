@@ -85,6 +85,9 @@ run_counted() {
 echo "== terraform (fmt, validate, terraform test with a mocked provider)"
 run_counted terraform "$REPO_ROOT/scripts/terraform-test.sh"
 
+echo "== terraform mutation check (each weakened copy must fail the tests)"
+run_counted terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
+
 echo "== terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
 run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
 

@@ -23,17 +23,71 @@ output "uploads_queue_url" {
   value       = module.uploads_queue.url
 }
 
+output "uploads_dlq_url" {
+  description = "URL of the uploads queue's dead-letter queue (notifications that failed max_receive_count times)."
+  value       = module.uploads_queue.dlq_url
+}
+
+output "stream_failures_queue_url" {
+  description = "URL of the stream mapping's on-failure destination: one message per batch the stream gave up on, pointing at its shard and sequence range."
+  value       = module.stream_failures.url
+}
+
+output "schedule_dlq_url" {
+  description = "URL of the dead-letter queue of the schedules (undeliverable invocations and scheduled runs that failed after Lambda's retries), or null without schedule triggers."
+  value       = try(aws_sqs_queue.schedule_dlq["schedules"].url, null)
+}
+
+output "schedules" {
+  description = "EventBridge Scheduler schedule name per schedule trigger (<Function>-<n>)."
+  value       = { for key, s in aws_scheduler_schedule.this : key => s.name }
+}
+
 output "function_names" {
   description = "Deployed function name per manifest name."
   value       = { for name, f in module.functions : name => f.function_name }
+
+  precondition {
+    condition     = length(local.unknown_permission_resources) == 0
+    error_message = "functions.json names permission resources this stack cannot grant: ${join(", ", local.unknown_permission_resources)} (known: ${join(", ", local.permission_resources)})."
+  }
+  precondition {
+    condition     = length(local.bad_query_permissions) == 0
+    error_message = "dynamodb:Query must name existing indexes (${join(", ", local.table_index_names)}) in \"indexes\"; it does not for: ${join(", ", local.bad_query_permissions)}."
+  }
+  precondition {
+    condition     = length(local.unscoped_bucket_permissions) == 0
+    error_message = "Every data_bucket permission must have \"scope\": \"tenants\"; missing for: ${join(", ", local.unscoped_bucket_permissions)}."
+  }
 }
 
 output "function_actions" {
-  description = "Every IAM action each function's role is granted by this stack (the module adds its log group and X-Ray)."
-  value       = local.function_actions
+  description = "Every IAM action each function's role is granted, parsed from the policies attached to it (logs and X-Ray included)."
+  value = {
+    for name, f in module.functions : name => sort(distinct(flatten([
+      for doc in values(f.role_policies) : [for s in jsondecode(doc).Statement : s.Action]
+    ])))
+  }
 }
 
 output "function_policies" {
-  description = "The policy documents (JSON) attached to each function's role, by concern."
-  value       = local.policy_documents
+  description = "The policy documents (JSON) attached to each function's role, by name."
+  value       = { for name, f in module.functions : name => f.role_policies }
+}
+
+output "function_grants" {
+  description = "Each function role's grants, one string per (effect, action, resource, conditions) parsed from the documents attached to the role: \"Allow s3:GetObject arn:…/tenants/*\", conditions as \"<operator>:<key>=<values>\". The tests compare these with sets written out by hand."
+  value = {
+    for name, f in module.functions : name => sort(distinct(flatten([
+      for doc in values(f.role_policies) : [
+        for s in jsondecode(doc).Statement : [
+          for a in flatten([s.Action]) : [
+            for r in flatten([s.Resource]) : join(" ", concat([s.Effect, a, r], flatten([
+              for op, kv in try(s.Condition, {}) : [for k, v in kv : "${op}:${k}=${join(",", flatten([v]))}"]
+            ])))
+          ]
+        ]
+      ]
+    ])))
+  }
 }

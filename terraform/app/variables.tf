@@ -1,10 +1,15 @@
 variable "environment" {
   type        = string
-  description = "Environment name (dev, prod, …): part of every resource name."
+  description = "Environment name (dev, prod, …): part of every resource name (functions-<env>-…) and of the deploy role's scope. Letters and digits only, so no environment's name pattern can cover another's (functions-dev-* would match functions-dev-eu-…)."
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.environment))
-    error_message = "environment must be 2–16 characters of lowercase letters, digits and '-', starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
+    error_message = "environment must be 2–16 lowercase letters and digits, starting with a letter (no '-': functions-<env>-* must not match another environment's names)."
+  }
+
+  validation {
+    condition     = !contains(["artifacts", "bootstrap", "boundary", "deploy", "tfstate"], var.environment)
+    error_message = "environment must not be one of artifacts, bootstrap, boundary, deploy, tfstate: functions-<env>-* would then match the bootstrap stack's resources."
   }
 }
 
@@ -108,6 +113,45 @@ variable "api_throttling" {
     condition     = var.api_throttling.burst_limit >= 1 && var.api_throttling.rate_limit >= 1
     error_message = "api_throttling burst_limit and rate_limit must be at least 1."
   }
+}
+
+variable "break_glass_role_arns" {
+  type        = list(string)
+  description = "Roles that may administer this environment's keys, key policy included, besides the deploy role (for recovery; the account root may not change key policies)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.break_glass_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "break_glass_role_arns must contain only IAM role ARNs."
+  }
+}
+
+variable "deploy_role_arn" {
+  type        = string
+  description = "The role that applies this stack (it administers the keys it creates). Default: functions-deploy-<environment> in this account, as the bootstrap stack names it."
+  default     = null
+
+  validation {
+    condition     = var.deploy_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.deploy_role_arn, "-")))
+    error_message = "deploy_role_arn must be null or an IAM role ARN."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Permissions boundary every role of this stack carries (the deploy role may create roles only with it). Default: the bootstrap stack's functions-boundary-<environment> in this account."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", coalesce(var.permissions_boundary_arn, "-")))
+    error_message = "permissions_boundary_arn must be null or an IAM managed policy ARN."
+  }
+}
+
+variable "reserved_concurrency_enabled" {
+  type        = bool
+  description = "Apply the manifest's reservedConcurrency. Turn off only in an account whose concurrency quota is too small to reserve any (new accounts can start at 10, and Lambda keeps 10 unreserved)."
+  default     = true
 }
 
 variable "tags" {

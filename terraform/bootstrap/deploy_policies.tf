@@ -1,190 +1,381 @@
-# What the deploy workflow may do, one document per concern. Names of everything the app
-# stack creates start with "functions-", which is how most statements are scoped.
+# What each environment's deploy role may do, one document per concern. Everything the app
+# stack creates for environment <env> is named functions-<env>-… (IAM roles: under the path
+# /functions/<env>/), which is how the statements are scoped; resources of the bootstrap
+# stack and of other environments match none of them (tests/bootstrap.tftest.hcl checks
+# that against sample ARNs), and the guardrails document denies the sensitive ones outright.
 
 locals {
   region_arn = "${local.app_arn}:%s:${var.region}:${local.account}"
 
+  bootstrap_key_actions_denied = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:Encrypt", "kms:PutKeyPolicy", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+    "kms:RetireGrant", "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+    "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  ]
+
   deploy_policies = {
-    state = jsonencode({
-      Version = "2012-10-17"
-      Statement = [
-        {
-          Sid      = "ListState"
-          Effect   = "Allow"
-          Action   = ["s3:ListBucket"]
-          Resource = [module.state_bucket.arn]
-        },
-        {
-          Sid      = "ReadWriteState"
-          Effect   = "Allow"
-          Action   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-          Resource = ["${module.state_bucket.arn}/app/*"]
-        },
-        {
-          Sid       = "StateKeyViaS3"
-          Effect    = "Allow"
-          Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-          Resource  = [module.key.arn]
-          Condition = { StringEquals = { "kms:ViaService" = ["s3.${var.region}.amazonaws.com"] } }
-        },
-      ]
-    })
+    for env in local.environments : env => {
+      # --- Terraform state: this environment's state object and its lock file only.
+      state = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid      = "ListState"
+            Effect   = "Allow"
+            Action   = ["s3:ListBucket"]
+            Resource = [module.state_bucket.arn]
+          },
+          {
+            Sid      = "ReadWriteOwnState"
+            Effect   = "Allow"
+            Action   = ["s3:GetObject", "s3:PutObject"]
+            Resource = ["${module.state_bucket.arn}/app/${env}.tfstate", "${module.state_bucket.arn}/app/${env}.tfstate.tflock"]
+          },
+          {
+            # S3 native locking deletes the lock file when it releases the lock.
+            Sid      = "ReleaseOwnLock"
+            Effect   = "Allow"
+            Action   = ["s3:DeleteObject"]
+            Resource = ["${module.state_bucket.arn}/app/${env}.tfstate.tflock"]
+          },
+          {
+            Sid       = "StateKeyViaS3"
+            Effect    = "Allow"
+            Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+            Resource  = [module.key.arn]
+            Condition = { StringEquals = { "kms:ViaService" = ["s3.${var.region}.amazonaws.com"] } }
+          },
+        ]
+      })
 
-    artifacts = jsonencode({
-      Version = "2012-10-17"
-      Statement = [
-        {
-          Sid      = "ListArtifacts"
-          Effect   = "Allow"
-          Action   = ["s3:ListBucket"]
-          Resource = [module.artifact_bucket.arn]
-        },
-        {
-          Sid      = "ReadWriteArtifacts"
-          Effect   = "Allow"
-          Action   = ["s3:GetObject", "s3:PutObject"]
-          Resource = ["${module.artifact_bucket.arn}/*"]
-        },
-      ]
-    })
+      # --- Release artifacts: read any release, add new ones (the bucket refuses overwrites).
+      artifacts = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid      = "ListArtifacts"
+            Effect   = "Allow"
+            Action   = ["s3:ListBucket"]
+            Resource = [module.artifact_bucket.arn]
+          },
+          {
+            # Lambda reads the zip (at the pinned version) with the caller's permissions.
+            Sid      = "ReadAndPublishArtifacts"
+            Effect   = "Allow"
+            Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+            Resource = ["${module.artifact_bucket.arn}/*"]
+          },
+          {
+            Sid       = "ArtifactKeyViaS3"
+            Effect    = "Allow"
+            Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+            Resource  = [module.key.arn]
+            Condition = { StringEquals = { "kms:ViaService" = ["s3.${var.region}.amazonaws.com"] } }
+          },
+        ]
+      })
 
-    images = jsonencode({
-      Version = "2012-10-17"
-      Statement = [
-        {
-          # ECR issues registry login tokens account-wide: no resource-level permission exists.
-          Sid      = "RegistryLogin"
-          Effect   = "Allow"
-          Action   = ["ecr:GetAuthorizationToken"]
-          Resource = ["*"]
-        },
-        {
-          Sid    = "PushFunctionImages"
-          Effect = "Allow"
-          Action = [
-            "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
-            "ecr:DescribeImages", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
-          ]
-          Resource = [for r in module.repositories : r.arn]
-        },
-      ]
-    })
+      # --- Container images: push new release tags (immutable), read digests.
+      images = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            # ECR issues registry login tokens account-wide: no resource-level permission exists.
+            Sid      = "RegistryLogin"
+            Effect   = "Allow"
+            Action   = ["ecr:GetAuthorizationToken"]
+            Resource = ["*"]
+          },
+          {
+            Sid    = "PushAndResolveFunctionImages"
+            Effect = "Allow"
+            Action = [
+              "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
+              "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+            ]
+            Resource = [for r in module.repositories : r.arn]
+          },
+        ]
+      })
 
-    app = jsonencode({
-      Version = "2012-10-17"
-      Statement = [
-        {
-          Sid    = "ManageFunctions"
-          Effect = "Allow"
-          Action = [
-            "lambda:AddPermission", "lambda:CreateAlias", "lambda:CreateEventSourceMapping", "lambda:CreateFunction",
-            "lambda:DeleteAlias", "lambda:DeleteEventSourceMapping", "lambda:DeleteFunction", "lambda:DeleteFunctionConcurrency",
-            "lambda:GetAlias", "lambda:GetEventSourceMapping", "lambda:GetFunction", "lambda:GetFunctionCodeSigningConfig",
-            "lambda:GetFunctionConcurrency", "lambda:GetPolicy", "lambda:ListVersionsByFunction", "lambda:PublishVersion",
-            "lambda:PutFunctionConcurrency", "lambda:RemovePermission", "lambda:TagResource", "lambda:UntagResource",
-            "lambda:UpdateAlias", "lambda:UpdateEventSourceMapping", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
-          ]
-          Resource = [format("${local.region_arn}:function:functions-*", "lambda")]
-        },
-        {
-          # Event source mappings are addressed by UUID, not by function name.
-          Sid      = "ManageEventSourceMappings"
-          Effect   = "Allow"
-          Action   = ["lambda:DeleteEventSourceMapping", "lambda:GetEventSourceMapping", "lambda:TagResource", "lambda:UpdateEventSourceMapping"]
-          Resource = [format("${local.region_arn}:event-source-mapping:*", "lambda")]
-        },
-        {
-          Sid    = "ManageFunctionRoles"
-          Effect = "Allow"
-          Action = [
-            "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:GetRole", "iam:GetRolePolicy",
-            "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:PassRole",
-            "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
-          ]
-          Resource = ["${local.app_arn}:iam::${local.account}:role/functions-*"]
-        },
-        {
-          Sid    = "ManageTables"
-          Effect = "Allow"
-          Action = [
-            "dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable",
-            "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource",
-            "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTable", "dynamodb:UpdateTimeToLive",
-          ]
-          Resource = [format("${local.region_arn}:table/functions-*", "dynamodb")]
-        },
-        {
-          Sid    = "ManageQueues"
-          Effect = "Allow"
-          Action = [
-            "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:ListQueueTags", "sqs:SetQueueAttributes",
-            "sqs:TagQueue", "sqs:UntagQueue",
-          ]
-          Resource = [format("${local.region_arn}:functions-*", "sqs")]
-        },
-        {
-          Sid    = "ManageDataBuckets"
-          Effect = "Allow"
-          Action = [
-            "s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:GetAccelerateConfiguration", "s3:GetBucketAcl",
-            "s3:GetBucketCORS", "s3:GetBucketLogging", "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration",
-            "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment",
-            "s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration",
-            "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket", "s3:PutBucketNotification",
-            "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging",
-            "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
-          ]
-          Resource = ["${local.app_arn}:s3:::functions-*"]
-        },
-        {
-          Sid    = "ManageLogGroups"
-          Effect = "Allow"
-          Action = [
-            "logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DescribeLogGroups",
-            "logs:ListTagsForResource", "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource",
-          ]
-          Resource = [
-            format("${local.region_arn}:log-group:/aws/lambda/functions-*", "logs"),
-            format("${local.region_arn}:log-group:/aws/apigateway/functions-*", "logs"),
-          ]
-        },
-        {
-          Sid    = "ManageHttpApis"
-          Effect = "Allow"
-          Action = ["apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT", "apigateway:TagResource"]
-          Resource = [
-            "${local.app_arn}:apigateway:${var.region}::/apis",
-            "${local.app_arn}:apigateway:${var.region}::/apis/*",
-            "${local.app_arn}:apigateway:${var.region}::/tags/*",
-          ]
-        },
-        {
-          # kms:CreateKey and alias listing have no resource to scope to before the key exists.
-          Sid      = "CreateKeys"
-          Effect   = "Allow"
-          Action   = ["kms:CreateKey", "kms:ListAliases"]
-          Resource = ["*"]
-        },
-        {
-          # Keys are created with the app's default tags, so the tag scopes them.
-          Sid    = "ManageAppKeys"
-          Effect = "Allow"
-          Action = [
-            # CreateGrant and Encrypt: Lambda encrypts function environments under the key.
-            "kms:CreateAlias", "kms:CreateGrant", "kms:DeleteAlias", "kms:DescribeKey", "kms:EnableKeyRotation", "kms:Encrypt", "kms:GetKeyPolicy",
-            "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion",
-            "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
-          ]
-          Resource  = [format("${local.region_arn}:key/*", "kms")]
-          Condition = { StringEquals = { "aws:ResourceTag/Project" = "functions" } }
-        },
-        {
-          Sid      = "ManageAppKeyAliases"
-          Effect   = "Allow"
-          Action   = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
-          Resource = [format("${local.region_arn}:alias/functions-*", "kms")]
-        },
-      ]
-    })
+      # --- Functions and their event source mappings and schedules.
+      functions = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid    = "ManageFunctions"
+            Effect = "Allow"
+            Action = [
+              "lambda:AddPermission", "lambda:CreateAlias", "lambda:CreateFunction", "lambda:DeleteAlias", "lambda:DeleteFunction",
+              "lambda:DeleteFunctionConcurrency", "lambda:DeleteFunctionEventInvokeConfig", "lambda:GetAlias", "lambda:GetFunction",
+              "lambda:GetFunctionCodeSigningConfig", "lambda:GetFunctionConcurrency", "lambda:GetFunctionConfiguration",
+              "lambda:GetFunctionEventInvokeConfig", "lambda:GetPolicy", "lambda:ListTags", "lambda:ListVersionsByFunction",
+              "lambda:PublishVersion", "lambda:PutFunctionConcurrency", "lambda:PutFunctionEventInvokeConfig", "lambda:RemovePermission",
+              "lambda:TagResource", "lambda:UntagResource", "lambda:UpdateAlias", "lambda:UpdateFunctionCode",
+              "lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionEventInvokeConfig",
+            ]
+            Resource = [format("${local.region_arn}:function:functions-${env}-*", "lambda")]
+          },
+          {
+            # A mapping has no ARN before it exists; the condition scopes it to this
+            # environment's functions.
+            Sid       = "CreateEventSourceMappings"
+            Effect    = "Allow"
+            Action    = ["lambda:CreateEventSourceMapping"]
+            Resource  = ["*"]
+            Condition = { ArnLike = { "lambda:FunctionArn" = format("${local.region_arn}:function:functions-${env}-*", "lambda") } }
+          },
+          {
+            # Mappings are addressed by UUID, not by function name: the condition scopes them.
+            Sid       = "ManageEventSourceMappings"
+            Effect    = "Allow"
+            Action    = ["lambda:DeleteEventSourceMapping", "lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"]
+            Resource  = [format("${local.region_arn}:event-source-mapping:*", "lambda")]
+            Condition = { ArnLike = { "lambda:FunctionArn" = format("${local.region_arn}:function:functions-${env}-*", "lambda") } }
+          },
+          {
+            # Tagging calls carry no function ARN; tags on a mapping grant nothing.
+            Sid      = "TagEventSourceMappings"
+            Effect   = "Allow"
+            Action   = ["lambda:ListTags", "lambda:TagResource", "lambda:UntagResource"]
+            Resource = [format("${local.region_arn}:event-source-mapping:*", "lambda")]
+          },
+          {
+            Sid      = "ManageSchedules"
+            Effect   = "Allow"
+            Action   = ["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule"]
+            Resource = [format("${local.region_arn}:schedule/default/functions-${env}-*", "scheduler")]
+          },
+        ]
+      })
+
+      # --- Roles of this environment: only under /functions/<env>/, only with the boundary.
+      roles = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            # iam:PermissionsBoundary is the boundary the role will carry after the call: a
+            # role without it (or with another) can be neither created nor given policies.
+            Sid       = "WriteBoundedRoles"
+            Effect    = "Allow"
+            Action    = ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"]
+            Resource  = ["${local.app_arn}:iam::${local.account}:role/functions/${env}/*"]
+            Condition = { StringEquals = { "iam:PermissionsBoundary" = local.boundary_arn[env] } }
+          },
+          {
+            Sid    = "ManageEnvironmentRoles"
+            Effect = "Allow"
+            Action = [
+              "iam:DeleteRole", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+              "iam:ListRolePolicies", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription",
+            ]
+            Resource = ["${local.app_arn}:iam::${local.account}:role/functions/${env}/*"]
+          },
+          {
+            Sid       = "PassFunctionRolesToLambda"
+            Effect    = "Allow"
+            Action    = ["iam:PassRole"]
+            Resource  = ["${local.app_arn}:iam::${local.account}:role/functions/${env}/lambda/*"]
+            Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }
+          },
+          {
+            Sid       = "PassScheduleRolesToScheduler"
+            Effect    = "Allow"
+            Action    = ["iam:PassRole"]
+            Resource  = ["${local.app_arn}:iam::${local.account}:role/functions/${env}/scheduler/*"]
+            Condition = { StringEquals = { "iam:PassedToService" = "scheduler.amazonaws.com" } }
+          },
+        ]
+      })
+
+      # --- Data stores: the environment's table, queues and data bucket.
+      storage = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid    = "ManageTables"
+            Effect = "Allow"
+            Action = [
+              "dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable",
+              "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource",
+              "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTable", "dynamodb:UpdateTimeToLive",
+            ]
+            Resource = [format("${local.region_arn}:table/functions-${env}-*", "dynamodb")]
+          },
+          {
+            Sid    = "ManageQueues"
+            Effect = "Allow"
+            Action = [
+              "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:ListQueueTags", "sqs:SetQueueAttributes",
+              "sqs:TagQueue", "sqs:UntagQueue",
+            ]
+            Resource = [format("${local.region_arn}:functions-${env}-*", "sqs")]
+          },
+          {
+            Sid    = "ManageDataBuckets"
+            Effect = "Allow"
+            Action = [
+              "s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:GetAccelerateConfiguration", "s3:GetBucketAcl",
+              "s3:GetBucketCORS", "s3:GetBucketLogging", "s3:GetBucketNotification", "s3:GetBucketObjectLockConfiguration",
+              "s3:GetBucketOwnershipControls", "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetBucketRequestPayment",
+              "s3:GetBucketTagging", "s3:GetBucketVersioning", "s3:GetBucketWebsite", "s3:GetEncryptionConfiguration",
+              "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket", "s3:PutBucketNotification",
+              "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging",
+              "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
+            ]
+            Resource = ["${local.app_arn}:s3:::functions-${env}-*"]
+          },
+        ]
+      })
+
+      # --- Logs and the HTTP API.
+      api = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid    = "ManageLogGroups"
+            Effect = "Allow"
+            Action = [
+              "logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:DisassociateKmsKey", "logs:ListTagsForResource",
+              "logs:PutRetentionPolicy", "logs:TagResource", "logs:UntagResource",
+            ]
+            Resource = [
+              format("${local.region_arn}:log-group:/aws/lambda/functions-${env}-*", "logs"),
+              format("${local.region_arn}:log-group:/aws/apigateway/functions-${env}-*", "logs"),
+            ]
+          },
+          {
+            # Listing log groups is authorized on all of them (it returns names only).
+            Sid      = "ListLogGroups"
+            Effect   = "Allow"
+            Action   = ["logs:DescribeLogGroups"]
+            Resource = [format("${local.region_arn}:log-group:*", "logs")]
+          },
+          {
+            # API Gateway sets up access-log delivery with the caller's permissions; these
+            # CloudWatch Logs delivery actions have no resource-level permissions.
+            Sid    = "HttpApiAccessLogDelivery"
+            Effect = "Allow"
+            Action = [
+              "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeResourcePolicies", "logs:GetLogDelivery",
+              "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
+            ]
+            Resource = ["*"]
+          },
+          {
+            # API ids are random, so the environment is told by the API's tag (the app's
+            # provider tags everything with Environment); creation must carry that tag.
+            Sid       = "CreateHttpApis"
+            Effect    = "Allow"
+            Action    = ["apigateway:POST"]
+            Resource  = ["${local.app_arn}:apigateway:${var.region}::/apis"]
+            Condition = { StringEquals = { "aws:RequestTag/Environment" = env } }
+          },
+          {
+            Sid       = "ManageHttpApis"
+            Effect    = "Allow"
+            Action    = ["apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT"]
+            Resource  = ["${local.app_arn}:apigateway:${var.region}::/apis/*", "${local.app_arn}:apigateway:${var.region}::/tags/*"]
+            Condition = { StringEquals = { "aws:ResourceTag/Environment" = env } }
+          },
+        ]
+      })
+
+      # --- Keys. Administration and use come from each key's own policy, which names this
+      # environment's deploy role (terraform/app/main.tf): no identity statement here reaches
+      # an existing key except tagging, which KMS requires account-wide to tag at creation
+      # (and which no policy of this system uses for authorization).
+      keys = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid      = "CreateKeys"
+            Effect   = "Allow"
+            Action   = ["kms:CreateKey", "kms:ListAliases"]
+            Resource = ["*"]
+          },
+          {
+            Sid       = "TagKeysAtCreation"
+            Effect    = "Allow"
+            Action    = ["kms:TagResource"]
+            Resource  = [format("${local.region_arn}:key/*", "kms")]
+            Condition = { StringEquals = { "aws:RequestTag/Environment" = env } }
+          },
+          {
+            # The key side of CreateAlias comes from the key's policy; this is the alias side.
+            Sid      = "ManageEnvironmentAliases"
+            Effect   = "Allow"
+            Action   = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
+            Resource = [format("${local.region_arn}:alias/functions-${env}-*", "kms")]
+          },
+        ]
+      })
+
+      # --- Guardrails: explicit denies no allow can override. Wildcard actions appear only
+      # here, in denies, where a broader match is safer.
+      guardrails = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Sid    = "DenyChangingDeployIdentities"
+            Effect = "Deny"
+            Action = ["iam:*"]
+            Resource = [
+              "${local.app_arn}:iam::${local.account}:role/functions-deploy-*",
+              "${local.app_arn}:iam::${local.account}:policy/functions-deploy-*",
+              "${local.app_arn}:iam::${local.account}:policy/functions-boundary-*",
+              local.oidc_provider_name,
+            ]
+          },
+          {
+            Sid      = "DenyRemovingBoundaries"
+            Effect   = "Deny"
+            Action   = ["iam:DeleteRolePermissionsBoundary"]
+            Resource = ["${local.app_arn}:iam::${local.account}:role/*"]
+          },
+          {
+            Sid    = "DenyBootstrapBucketConfiguration"
+            Effect = "Deny"
+            Action = [
+              "s3:DeleteBucket*", "s3:PutAccelerateConfiguration", "s3:PutBucket*", "s3:PutEncryptionConfiguration",
+              "s3:PutInventoryConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration",
+            ]
+            Resource = [module.state_bucket.arn, module.artifact_bucket.arn]
+          },
+          {
+            # State history and releases are the rollback path: nothing is deleted.
+            Sid    = "DenyRewritingHistory"
+            Effect = "Deny"
+            Action = ["s3:BypassGovernanceRetention", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention"]
+            Resource = [
+              "${module.artifact_bucket.arn}/*",
+              "${module.state_bucket.arn}/*.tfstate",
+            ]
+          },
+          {
+            Sid      = "DenyOldStateVersions"
+            Effect   = "Deny"
+            Action   = ["s3:DeleteObjectVersion"]
+            Resource = ["${module.state_bucket.arn}/*"]
+          },
+          {
+            Sid      = "DenyBootstrapKeyAdministration"
+            Effect   = "Deny"
+            Action   = local.bootstrap_key_actions_denied
+            Resource = [module.key.arn, module.key.alias_arn]
+          },
+          {
+            Sid    = "DenyReleaseImageChanges"
+            Effect = "Deny"
+            Action = [
+              "ecr:BatchDeleteImage", "ecr:DeleteLifecyclePolicy", "ecr:DeleteRepository", "ecr:DeleteRepositoryPolicy",
+              "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy", "ecr:SetRepositoryPolicy",
+            ]
+            Resource = [for r in module.repositories : r.arn]
+          },
+        ]
+      })
+    }
   }
 }

@@ -3,8 +3,28 @@ output "state_bucket" {
   value       = module.state_bucket.name
 }
 
+output "state_key_arn" {
+  description = "ARN of the key the state bucket requires (kms_key_id in environments/<env>.backend.hcl)."
+  value       = module.key.arn
+}
+
+output "backend_configs" {
+  description = "The app stack's backend configuration per environment: write it to terraform/app/environments/<env>.backend.hcl."
+  value = {
+    for env in local.environments : env => join("\n", [
+      "bucket       = \"${module.state_bucket.name}\"",
+      "key          = \"app/${env}.tfstate\"",
+      "region       = \"${var.region}\"",
+      "encrypt      = true",
+      "kms_key_id   = \"${module.key.arn}\"",
+      "use_lockfile = true",
+      "",
+    ])
+  }
+}
+
 output "artifact_bucket" {
-  description = "Bucket for function zips, at <release_version>/<Function>.zip."
+  description = "Bucket for function zips, at <release_version>/<Function>.zip; write-once (upload with If-None-Match: *)."
   value       = module.artifact_bucket.name
 }
 
@@ -13,12 +33,22 @@ output "repository_urls" {
   value       = { for name, r in module.repositories : name => r.url }
 }
 
-output "deploy_role_arn" {
-  description = "The role GitHub Actions assumes (set it as the AWS_DEPLOY_ROLE_ARN secret/variable)."
-  value       = module.deploy.role_arn
+output "deploy_role_arns" {
+  description = "The role each environment's workflow jobs assume (the AWS_DEPLOY_ROLE_ARN of that GitHub environment)."
+  value       = { for env, d in module.deploy : env => d.role_arn }
+}
+
+output "permissions_boundary_arns" {
+  description = "The permissions boundary of each environment's roles."
+  value       = { for env, p in aws_iam_policy.boundary : env => p.arn }
 }
 
 output "deploy_policies" {
-  description = "The deploy role's policy documents, by concern."
+  description = "The deploy roles' policy documents, by environment and concern."
   value       = local.deploy_policies
+}
+
+output "boundary_policies" {
+  description = "The permissions boundary documents, by environment."
+  value       = local.boundary_policies
 }

@@ -36,15 +36,38 @@ resource "aws_ecr_lifecycle_policy" "this" {
       },
       {
         rulePriority = 2
-        description  = "Keep the last ${var.keep_tagged_images} release images (tags v*)"
+        description  = "Keep the last ${var.keep_tagged_images} release images (tags ${var.release_tag_pattern})"
         selection = {
-          tagStatus     = "tagged"
-          tagPrefixList = ["v"]
-          countType     = "imageCountMoreThan"
-          countNumber   = var.keep_tagged_images
+          tagStatus      = "tagged"
+          tagPatternList = [var.release_tag_pattern]
+          countType      = "imageCountMoreThan"
+          countNumber    = var.keep_tagged_images
         }
         action = { type = "expire" }
       },
     ]
+  })
+}
+
+# Lambda pulls the image with its own service principal. Granting that here means whoever
+# deploys a function needs no ecr:SetRepositoryPolicy (Lambda would otherwise try to add
+# this statement itself at CreateFunction). Only functions matching the pattern may pull.
+resource "aws_ecr_repository_policy" "lambda_pull" {
+  for_each = var.lambda_function_arn_pattern == null ? toset([]) : toset(["lambda"])
+
+  repository = aws_ecr_repository.this.name
+  policy     = local.lambda_pull_policy
+}
+
+locals {
+  lambda_pull_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "LambdaPullsFunctionImages"
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+      Condition = { StringLike = { "aws:sourceArn" = var.lambda_function_arn_pattern } }
+    }]
   })
 }

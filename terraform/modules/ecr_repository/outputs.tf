@@ -12,3 +12,8 @@ output "name" {
   description = "Name of the repository."
   value       = aws_ecr_repository.this.name
 }
+
+output "repository_policy" {
+  description = "The repository policy (JSON) letting Lambda pull images, or null when lambda_function_arn_pattern is null."
+  value       = var.lambda_function_arn_pattern == null ? null : local.lambda_pull_policy
+}

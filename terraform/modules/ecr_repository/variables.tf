@@ -20,12 +20,34 @@ variable "kms_key_arn" {
 
 variable "keep_tagged_images" {
   type        = number
-  description = "How many release images (tags starting with \"v\", e.g. v1.2.3) to keep; older ones expire. This bounds how far back a rollback can go."
+  description = "How many release images (tags matching release_tag_pattern) to keep; older ones expire. This bounds how far back a rollback can go."
   default     = 50
 
   validation {
     condition     = var.keep_tagged_images >= 1 && var.keep_tagged_images <= 1000 && floor(var.keep_tagged_images) == var.keep_tagged_images
     error_message = "keep_tagged_images must be a whole number between 1 and 1000."
+  }
+}
+
+variable "release_tag_pattern" {
+  type        = string
+  description = "ECR tag pattern (\"*\" wildcards) of release images, which the keep_tagged_images rule counts. Releases are tagged with the bare semantic version (1.4.2, 1.5.0-rc.1), hence \"*.*.*\"."
+  default     = "*.*.*"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._*-]{1,128}$", var.release_tag_pattern)) && length(regexall("\\*", var.release_tag_pattern)) <= 4
+    error_message = "release_tag_pattern must be 1-128 characters of letters, digits, '.', '_', '-' and at most four '*' wildcards."
+  }
+}
+
+variable "lambda_function_arn_pattern" {
+  type        = string
+  description = "ARN pattern (StringLike) of the Lambda functions that may pull this repository's images, e.g. arn:aws:lambda:eu-west-1:111122223333:function:functions-*; null for no repository policy."
+  default     = null
+
+  validation {
+    condition     = var.lambda_function_arn_pattern == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_*-]+$", var.lambda_function_arn_pattern))
+    error_message = "lambda_function_arn_pattern must be null or a Lambda function ARN pattern (arn:<partition>:lambda:<region>:<account>:function:<name, * allowed>)."
   }
 }
 

@@ -6,7 +6,14 @@ locals {
   # GitHub puts "repo:<owner>/<name>:environment:<env>" in sub for jobs that declare an
   # environment. Exact matches only: a wildcard would also admit branches, pull requests
   # and environments nobody protected.
-  allowed_subjects = [for env in var.environments : "repo:${var.repository}:environment:${env}"]
+  # With job_workflow_ref the repository's OIDC subject template must include it
+  # (include_claim_keys ["repo", "context", "job_workflow_ref"]), so only that workflow
+  # file at that ref, running in the environment, gets a token this role accepts.
+  allowed_subjects = [
+    for env in var.environments : var.job_workflow_ref == null
+    ? "repo:${var.repository}:environment:${env}"
+    : "repo:${var.repository}:environment:${env}:job_workflow_ref:${var.job_workflow_ref}"
+  ]
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -49,4 +56,23 @@ resource "aws_iam_role_policy" "this" {
   name   = each.key
   role   = aws_iam_role.deploy.id
   policy = each.value
+}
+
+# Larger documents as customer managed policies (6,144 characters each, up to ten per role
+# by default) where the inline ones would exceed IAM's 10,240-character total per role.
+resource "aws_iam_policy" "managed" {
+  for_each = var.managed_policy_documents
+
+  name        = "${var.role_name}-${each.key}"
+  description = "${each.key} permissions of ${var.role_name}."
+  policy      = each.value
+
+  tags = merge(var.tags, { Name = "${var.role_name}-${each.key}" })
+}
+
+resource "aws_iam_role_policy_attachment" "managed" {
+  for_each = var.managed_policy_documents
+
+  role       = aws_iam_role.deploy.name
+  policy_arn = aws_iam_policy.managed[each.key].arn
 }

@@ -12,3 +12,8 @@ output "provider_arn" {
   description = "ARN of the GitHub OIDC provider the role trusts (created here or passed in)."
   value       = local.provider_arn
 }
+
+output "managed_policy_arns" {
+  description = "ARNs of the customer managed policies attached to the role, by key."
+  value       = { for k, p in aws_iam_policy.managed : k => p.arn }
+}

@@ -25,6 +25,17 @@ variable "environments" {
   }
 }
 
+variable "job_workflow_ref" {
+  description = "Pin the role to one workflow file at one ref, e.g. \"example-org/functions/.github/workflows/deploy.yml@refs/heads/main\"; null accepts any workflow of the repository that runs in the environment. Needs the repository's OIDC subject template set to include repo, context and job_workflow_ref."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.job_workflow_ref == null || can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/(heads|tags)/[A-Za-z0-9._/-]+$", coalesce(var.job_workflow_ref, "-")))
+    error_message = "job_workflow_ref must be null or <owner>/<repo>/.github/workflows/<file>.yml@refs/heads/<branch> (or refs/tags/<tag>)."
+  }
+}
+
 variable "create_provider" {
   description = "Create the account's GitHub OIDC provider. Set to false when the account already has one (there can be only one per URL) and pass provider_arn."
   type        = bool
@@ -80,6 +91,18 @@ variable "policy_documents" {
   validation {
     condition     = alltrue([for k, v in var.policy_documents : can(regex("^[A-Za-z0-9+=,.@_-]{1,100}$", k)) && can(jsondecode(v))])
     error_message = "policy_documents keys must be 1-100 characters of letters, digits and +=,.@_- and every value must be a JSON policy document."
+  }
+}
+
+variable "managed_policy_documents" {
+  description = "IAM policy documents (JSON) created as customer managed policies named <role_name>-<key> and attached to the role; for documents that do not fit IAM's 10,240-character total of a role's inline policies."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(var.managed_policy_documents) <= 10 && alltrue([for k, v in var.managed_policy_documents : can(regex("^[A-Za-z0-9+=,.@_-]{1,60}$", k)) && can(jsondecode(v)) && length(v) <= 6144])
+    error_message = "managed_policy_documents may hold at most 10 documents (IAM's default per role), keys of 1-60 characters of letters, digits and +=,.@_-, each a JSON policy of at most 6,144 characters."
   }
 }
 

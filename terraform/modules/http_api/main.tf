@@ -95,6 +95,8 @@ resource "aws_apigatewayv2_stage" "default" {
       integrationStatus  = "$context.integrationStatus"
       integrationLatency = "$context.integrationLatency"
       integrationError   = "$context.integrationErrorMessage"
+      errorMessage       = "$context.error.message"
+      errorResponseType  = "$context.error.responseType"
       caller             = "$context.identity.caller"
       userArn            = "$context.identity.userArn"
       cognitoIdentityId  = "$context.identity.cognitoIdentityId"

@@ -11,13 +11,15 @@ locals {
   root_arn     = "arn:${local.partition}:iam::${local.account_id}:root"
   is_symmetric = var.key_spec == "SYMMETRIC_DEFAULT"
 
-  # Explicit list instead of kms:* or kms:Create*-style wildcards, so every
-  # permission the policy hands out is readable here. kms:PutKeyPolicy is the
-  # one that matters for recovery: whoever holds it can always rewrite this policy.
-  admin_actions = [
+  # Explicit list instead of kms:* or kms:Create*-style wildcards, so every permission the
+  # policy hands out is readable here. Neither kms:CreateGrant nor kms:PutKeyPolicy is in it:
+  # whoever holds PutKeyPolicy can rewrite this policy, and whoever holds an unconditioned
+  # CreateGrant can give anyone (themselves included) use of the key. PutKeyPolicy goes only
+  # to the named administrators; CreateGrant only for grants AWS services create for their
+  # own resources (kms:GrantIsForAWSResource), which is how Lambda, DynamoDB and ECR use it.
+  iam_admin_actions = [
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",
-    "kms:CreateGrant",
     "kms:DeleteAlias",
     "kms:DescribeKey",
     "kms:DisableKey",
@@ -30,7 +32,6 @@ locals {
     "kms:ListKeyPolicies",
     "kms:ListKeyRotations",
     "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
     "kms:RetireGrant",
     "kms:RevokeGrant",
     "kms:RotateKeyOnDemand",
@@ -40,6 +41,8 @@ locals {
     "kms:UpdateAlias",
     "kms:UpdateKeyDescription",
   ]
+
+  administrator_actions = sort(concat(local.iam_admin_actions, ["kms:PutKeyPolicy"]))
 
   usage_actions = local.is_symmetric ? [
     "kms:Encrypt",
@@ -62,13 +65,13 @@ locals {
   # else, and AWS accepts no narrower value.
   root_statements = [
     {
-      # Without a root statement the key can become unmanageable (AWS refuses
-      # such a policy unless the lockout check is bypassed). Administration is
-      # delegated to IAM so the account can always recover the key.
+      # Day-to-day administration (aliases, tags, rotation, enable/disable, deletion) is
+      # delegated to IAM, so a role's identity policy decides who does it. Changing this
+      # policy is not: that stays with administrator_arns (AllowKeyAdministrators).
       Sid       = "EnableIamAdministration"
       Effect    = "Allow"
       Principal = { AWS = local.root_arn }
-      Action    = local.admin_actions
+      Action    = local.iam_admin_actions
       Resource  = "*"
     },
     {
@@ -80,14 +83,41 @@ locals {
       Action    = local.usage_actions
       Resource  = "*"
     },
+    {
+      # Lambda (environment variables), DynamoDB (table keys) and ECR (image layers) create
+      # grants on behalf of whoever creates the resource; nobody may create a grant for
+      # anything else, e.g. one that lets a person decrypt.
+      Sid       = "EnableIamGrantsForAwsResources"
+      Effect    = "Allow"
+      Principal = { AWS = local.root_arn }
+      Action    = ["kms:CreateGrant"]
+      Resource  = "*"
+      Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+    },
   ]
 
-  administrator_statements = length(var.administrator_arns) == 0 ? [] : [{
+  # At least one administrator is required (variables.tf): KMS refuses a policy that would
+  # lock the creator out of PutKeyPolicy, and without one nobody could ever change it.
+  administrator_statements = [{
     Sid       = "AllowKeyAdministrators"
     Effect    = "Allow"
     Principal = { AWS = var.administrator_arns }
-    Action    = local.admin_actions
+    Action    = local.administrator_actions
     Resource  = "*"
+  }]
+
+  # The role that applies a stack attaches the key to what it creates: Lambda encrypts
+  # function environments with it and DynamoDB derives table keys from it, both through a
+  # grant they create on the deployer's behalf. Only through those services, never directly.
+  deployer_statements = length(var.deployer_arns) == 0 || !local.is_symmetric ? [] : [{
+    Sid       = "AllowDeployersToAttachKey"
+    Effect    = "Allow"
+    Principal = { AWS = var.deployer_arns }
+    Action    = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]
+    Resource  = "*"
+    Condition = {
+      StringEquals = { "kms:ViaService" = [for s in var.deployer_via_services : "${s}.${local.region}.amazonaws.com"] }
+    }
   }]
 
   user_statements = length(var.user_arns) == 0 ? [] : [{
@@ -116,7 +146,7 @@ locals {
     Sid       = "AllowAwsServices"
     Effect    = "Allow"
     Principal = { Service = local.other_principals }
-    Action    = local.usage_actions
+    Action    = var.service_actions
     Resource  = "*"
     Condition = {
       # Confused-deputy guard: the service may use the key only for requests
@@ -132,6 +162,7 @@ locals {
     Statement = concat(
       local.root_statements,
       local.administrator_statements,
+      local.deployer_statements,
       local.user_statements,
       local.logs_statements,
       local.service_statements,

@@ -17,3 +17,8 @@ output "alias_arn" {
   description = "ARN of the alias."
   value       = aws_kms_alias.this.arn
 }
+
+output "policy" {
+  description = "The key policy (JSON) attached to the key."
+  value       = aws_kms_key.this.policy
+}

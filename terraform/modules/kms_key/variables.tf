@@ -42,12 +42,38 @@ variable "deletion_window_in_days" {
 
 variable "administrator_arns" {
   type        = list(string)
-  description = "IAM role or user ARNs allowed to administer the key (describe, enable/disable, tag, change the policy, schedule deletion) but not to use it."
-  default     = []
+  description = "IAM role or user ARNs that administer the key, including kms:PutKeyPolicy (which the account root does not get): the role that creates the key (KMS refuses a policy that would lock its creator out) and a break-glass role. They cannot encrypt or decrypt."
+
+  validation {
+    condition     = length(var.administrator_arns) > 0
+    error_message = "administrator_arns must name at least one role or user: KMS refuses a key policy that its creator could not change, and only administrators get kms:PutKeyPolicy."
+  }
 
   validation {
     condition     = alltrue([for arn in var.administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
     error_message = "administrator_arns must contain only IAM role or user ARNs (arn:<partition>:iam::<account>:role/... or :user/...)."
+  }
+}
+
+variable "deployer_arns" {
+  type        = list(string)
+  description = "IAM roles that create resources encrypted with the key (the stack's deploy role): they may use it only through deployer_via_services, to let those services create their grants. Symmetric keys only."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.deployer_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "deployer_arns must contain only IAM role ARNs."
+  }
+}
+
+variable "deployer_via_services" {
+  type        = list(string)
+  description = "Services (short names such as lambda, dynamodb) through which deployer_arns may use the key."
+  default     = ["lambda", "dynamodb"]
+
+  validation {
+    condition     = length(var.deployer_via_services) > 0 && alltrue([for s in var.deployer_via_services : can(regex("^[a-z0-9-]+$", s))])
+    error_message = "deployer_via_services must list at least one service short name (lowercase letters, digits, '-')."
   }
 }
 
@@ -75,6 +101,17 @@ variable "service_principals" {
   validation {
     condition     = var.key_spec == "SYMMETRIC_DEFAULT" || length(var.service_principals) == 0
     error_message = "service_principals must be empty when key_spec is HMAC_256: AWS services encrypt with symmetric keys only."
+  }
+}
+
+variable "service_actions" {
+  type        = list(string)
+  description = "What the non-logs service_principals may do with the key. The default is what a service needs to write to and read from a resource encrypted with it (e.g. S3 sending notifications to an encrypted queue)."
+  default     = ["kms:Decrypt", "kms:GenerateDataKey"]
+
+  validation {
+    condition     = length(var.service_actions) > 0 && alltrue([for a in var.service_actions : can(regex("^kms:[A-Za-z]+$", a))])
+    error_message = "service_actions must list at least one concrete kms: action (no wildcards)."
   }
 }
 

@@ -10,7 +10,10 @@ locals {
 
 resource "aws_iam_role" "this" {
   name        = var.name
+  path        = var.role_path
   description = "Execution role of the Lambda function ${var.name}."
+  # The most this role can ever do, whatever policies are attached to it later.
+  permissions_boundary = var.permissions_boundary_arn
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -89,9 +92,10 @@ resource "aws_lambda_function" "this" {
 
   # Inputs that do not belong to the chosen package type are ignored rather than rejected,
   # so a stack can pass every field of its manifest entry unchanged.
-  s3_bucket = local.is_zip ? var.s3_bucket : null
-  s3_key    = local.is_zip ? var.s3_key : null
-  image_uri = local.is_zip ? null : var.image_uri
+  s3_bucket         = local.is_zip ? var.s3_bucket : null
+  s3_key            = local.is_zip ? var.s3_key : null
+  s3_object_version = local.is_zip ? var.s3_object_version : null
+  image_uri         = local.is_zip ? null : var.image_uri
 
   architectures = [var.architecture]
   memory_size   = var.memory_size
@@ -122,7 +126,7 @@ resource "aws_lambda_function" "this" {
     log_group  = aws_cloudwatch_log_group.this.name
   }
 
-  tags = merge(var.tags, { Name = var.name })
+  tags = merge(var.tags, var.function_tags, { Name = var.name })
 
   # Without these the first invocations could run before the role may write logs and traces.
   depends_on = [
@@ -156,6 +160,13 @@ resource "aws_lambda_event_source_mapping" "this" {
   maximum_record_age_in_seconds      = each.value.maximum_record_age_in_seconds
   function_response_types            = each.value.function_response_types
 
+  dynamic "scaling_config" {
+    for_each = each.value.maximum_concurrency == null ? [] : [each.value.maximum_concurrency]
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
+
   dynamic "destination_config" {
     for_each = each.value.on_failure_destination_arn == null ? [] : [each.value.on_failure_destination_arn]
     content {
@@ -168,5 +179,27 @@ resource "aws_lambda_event_source_mapping" "this" {
   tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
 
   # Lambda checks at creation that the role can read the source.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+# Asynchronous invocations (e.g. from EventBridge Scheduler) of the alias: how often Lambda
+# retries a failed one and where it sends the event once it gives up.
+resource "aws_lambda_function_event_invoke_config" "live" {
+  for_each = var.async_invocation == null ? toset([]) : toset(["live"])
+
+  function_name                = aws_lambda_function.this.function_name
+  qualifier                    = aws_lambda_alias.live.name
+  maximum_retry_attempts       = var.async_invocation.maximum_retry_attempts
+  maximum_event_age_in_seconds = var.async_invocation.maximum_event_age_in_seconds
+
+  dynamic "destination_config" {
+    for_each = var.async_invocation.on_failure_destination_arn == null ? [] : [var.async_invocation.on_failure_destination_arn]
+    content {
+      on_failure {
+        destination = destination_config.value
+      }
+    }
+  }
+
   depends_on = [aws_iam_role_policy.this]
 }

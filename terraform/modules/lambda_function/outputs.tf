@@ -47,3 +47,64 @@ output "version" {
   description = "Version number published by the latest deployment (the one \"live\" points at)."
   value       = aws_lambda_function.this.version
 }
+
+output "timeout" {
+  description = "The function's timeout in seconds (what a queue's visibility timeout must exceed)."
+  value       = aws_lambda_function.this.timeout
+}
+
+output "role_policies" {
+  description = "Every inline policy (JSON) attached to the execution role, by name: the module's own (logging, xray) and policy_documents. What the role may do is exactly the union of these."
+  value = merge(
+    { for name, p in aws_iam_role_policy.this : name => p.policy },
+    { logging = aws_iam_role_policy.logging.policy, xray = aws_iam_role_policy.xray.policy },
+  )
+}
+
+output "event_source_mappings" {
+  description = "The event source mappings as built, by key: source, target, batching and error-handling settings."
+  value = {
+    for key, m in aws_lambda_event_source_mapping.this : key => {
+      event_source_arn               = m.event_source_arn
+      function_name                  = m.function_name
+      batch_size                     = m.batch_size
+      starting_position              = m.starting_position
+      bisect_batch_on_function_error = m.bisect_batch_on_function_error
+      maximum_retry_attempts         = m.maximum_retry_attempts
+      maximum_record_age_in_seconds  = m.maximum_record_age_in_seconds
+      function_response_types        = m.function_response_types
+      on_failure_destination_arn     = try(one(one(m.destination_config).on_failure).destination_arn, null)
+      maximum_concurrency            = try(one(m.scaling_config).maximum_concurrency, null)
+    }
+  }
+}
+
+output "async_invocation" {
+  description = "The asynchronous-invocation settings of the alias as built (retries, age, on-failure destination), or null."
+  value = var.async_invocation == null ? null : {
+    qualifier                    = aws_lambda_function_event_invoke_config.live["live"].qualifier
+    maximum_retry_attempts       = aws_lambda_function_event_invoke_config.live["live"].maximum_retry_attempts
+    maximum_event_age_in_seconds = aws_lambda_function_event_invoke_config.live["live"].maximum_event_age_in_seconds
+    on_failure_destination_arn   = try(one(one(aws_lambda_function_event_invoke_config.live["live"].destination_config).on_failure).destination, null)
+  }
+}
+
+output "role_path" {
+  description = "IAM path of the execution role."
+  value       = aws_iam_role.this.path
+}
+
+output "permissions_boundary_arn" {
+  description = "Permissions boundary of the execution role, or null."
+  value       = aws_iam_role.this.permissions_boundary
+}
+
+output "package" {
+  description = "What the function runs: the zip (bucket, key, pinned object version) or the image URI."
+  value = {
+    s3_bucket         = aws_lambda_function.this.s3_bucket
+    s3_key            = aws_lambda_function.this.s3_key
+    s3_object_version = aws_lambda_function.this.s3_object_version
+    image_uri         = aws_lambda_function.this.image_uri
+  }
+}

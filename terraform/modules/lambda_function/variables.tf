@@ -53,6 +53,12 @@ variable "s3_key" {
   }
 }
 
+variable "s3_object_version" {
+  description = "Version id of the zip object to deploy, so the function runs exactly the object the release wrote even if the key is written again. Optional; ignored for images."
+  type        = string
+  default     = null
+}
+
 variable "image_uri" {
   description = "ECR image URI (preferably pinned by digest). Required when package_type is \"Image\"; ignored otherwise."
   type        = string
@@ -171,6 +177,7 @@ variable "event_source_mappings" {
     maximum_record_age_in_seconds      = optional(number)
     on_failure_destination_arn         = optional(string)
     function_response_types            = optional(list(string), ["ReportBatchItemFailures"])
+    maximum_concurrency                = optional(number)
   }))
   default  = {}
   nullable = false
@@ -211,9 +218,69 @@ variable "event_source_mappings" {
   }
 
   validation {
+    condition     = alltrue([for k, m in var.event_source_mappings : m.maximum_concurrency == null || try(m.maximum_concurrency >= 2 && m.maximum_concurrency <= 1000, false)])
+    error_message = "event_source_mappings[*].maximum_concurrency must be null or between 2 and 1000 (SQS sources only)."
+  }
+
+  validation {
     condition     = alltrue([for k, m in var.event_source_mappings : try(alltrue([for t in m.function_response_types : t == "ReportBatchItemFailures"]), true)])
     error_message = "event_source_mappings[*].function_response_types may only contain \"ReportBatchItemFailures\"."
   }
+}
+
+variable "role_path" {
+  description = "IAM path of the execution role (\"/\" or \"/a/b/\"). A path of its own lets a deployer's permissions be scoped to these roles without matching any other role."
+  type        = string
+  default     = "/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.role_path)) && length(var.role_path) <= 512
+    error_message = "role_path must be \"/\" or start and end with \"/\" (letters, digits and +=,.@_- between), at most 512 characters."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of the managed policy set as the execution role's permissions boundary, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", coalesce(var.permissions_boundary_arn, "-")))
+    error_message = "permissions_boundary_arn must be null or an IAM managed policy ARN (arn:<partition>:iam::<account>:policy/...)."
+  }
+}
+
+variable "async_invocation" {
+  description = "Retries, maximum event age and on-failure destination (an SQS queue ARN) of asynchronous invocations of the \"live\" alias; null leaves Lambda's defaults (2 retries, 6 hours, no destination). The role needs send access to the destination."
+  type = object({
+    maximum_retry_attempts       = number
+    maximum_event_age_in_seconds = number
+    on_failure_destination_arn   = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.async_invocation == null || try(var.async_invocation.maximum_retry_attempts >= 0 && var.async_invocation.maximum_retry_attempts <= 2, false)
+    error_message = "async_invocation.maximum_retry_attempts must be between 0 and 2."
+  }
+
+  validation {
+    condition     = var.async_invocation == null || try(var.async_invocation.maximum_event_age_in_seconds >= 60 && var.async_invocation.maximum_event_age_in_seconds <= 21600, false)
+    error_message = "async_invocation.maximum_event_age_in_seconds must be between 60 and 21600."
+  }
+
+  validation {
+    condition     = var.async_invocation == null || try(var.async_invocation.on_failure_destination_arn == null || can(regex("^arn:aws[a-z-]*:sqs:", var.async_invocation.on_failure_destination_arn)), false)
+    error_message = "async_invocation.on_failure_destination_arn must be null or an SQS queue ARN."
+  }
+}
+
+variable "function_tags" {
+  description = "Tags for the function only (e.g. the release it runs), on top of tags; the role, log group and mappings do not get them."
+  type        = map(string)
+  default     = {}
+  nullable    = false
 }
 
 variable "tags" {

@@ -21,6 +21,17 @@ locals {
         }
       },
       {
+        # TLS 1.0 and 1.1 are refused too, not only plain HTTP.
+        Sid       = "DenyOldTls"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [local.bucket_arn, "${local.bucket_arn}/*"]
+        Condition = {
+          NumericLessThan = { "s3:TlsVersion" = "1.2" }
+        }
+      },
+      {
         # Uploads may omit the header (default encryption applies) but may not
         # ask for SSE-S3 or DSSE instead of SSE-KMS.
         Sid       = "DenyWrongEncryption"
@@ -43,7 +54,31 @@ locals {
           StringNotEqualsIfExists = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = var.kms_key_arn }
         }
       },
-    ], var.additional_policy_statements)
+      {
+        # SSE-C uploads carry no x-amz-server-side-encryption header, so the two
+        # statements above let them through: refuse any customer-provided key.
+        Sid       = "DenyCustomerProvidedKeys"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${local.bucket_arn}/*"
+        Condition = {
+          Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" }
+        }
+      },
+      ], var.write_once ? [{
+        # Write-once objects: a PUT must carry If-None-Match: *, which S3 refuses (412) when
+        # the key exists, so nobody can replace an object in place. Multipart uploads are
+        # refused as well (their parts carry no such header): upload with one PutObject.
+        Sid       = "DenyOverwrite"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${local.bucket_arn}/*"
+        Condition = {
+          Null = { "s3:if-none-match" = "true" }
+        }
+    }] : [], var.additional_policy_statements)
   }
 
   policy_json = jsonencode(local.policy)

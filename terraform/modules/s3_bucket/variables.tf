@@ -73,9 +73,15 @@ variable "additional_policy_statements" {
   }
 
   validation {
-    condition     = try(!anytrue([for s in var.additional_policy_statements : contains(["DenyInsecureTransport", "DenyWrongEncryption", "DenyOtherKmsKey"], try(s.Sid, ""))]), false)
-    error_message = "additional_policy_statements must not reuse the module's Sids DenyInsecureTransport, DenyWrongEncryption or DenyOtherKmsKey."
+    condition     = try(!anytrue([for s in var.additional_policy_statements : contains(["DenyInsecureTransport", "DenyOldTls", "DenyWrongEncryption", "DenyOtherKmsKey", "DenyCustomerProvidedKeys", "DenyOverwrite"], try(s.Sid, ""))]), false)
+    error_message = "additional_policy_statements must not reuse the module's Sids DenyInsecureTransport, DenyOldTls, DenyWrongEncryption, DenyOtherKmsKey, DenyCustomerProvidedKeys or DenyOverwrite."
   }
+}
+
+variable "write_once" {
+  type        = bool
+  description = "Refuse any PutObject without If-None-Match: * (S3 conditional writes), so an object, once written, can never be replaced in place (e.g. release artifacts). Uploads must then be a single PutObject, not multipart."
+  default     = false
 }
 
 variable "tags" {

@@ -27,3 +27,8 @@ output "dlq_name" {
   description = "Name of the dead-letter queue (<name>-dlq)."
   value       = aws_sqs_queue.dlq.name
 }
+
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the main queue in seconds (at least six times the timeout of a Lambda consumer)."
+  value       = aws_sqs_queue.this.visibility_timeout_seconds
+}

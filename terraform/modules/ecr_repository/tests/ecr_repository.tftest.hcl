@@ -68,12 +68,12 @@ run "lifecycle_expires_untagged_and_old_releases" {
 
   assert {
     condition = [for r in jsondecode(aws_ecr_lifecycle_policy.this.policy).rules : r.selection if r.rulePriority == 2] == [{
-      tagStatus     = "tagged"
-      tagPrefixList = ["v"]
-      countType     = "imageCountMoreThan"
-      countNumber   = 20
+      tagStatus      = "tagged"
+      tagPatternList = ["*.*.*"]
+      countType      = "imageCountMoreThan"
+      countNumber    = 20
     }]
-    error_message = "Only the last keep_tagged_images images tagged v* may be kept."
+    error_message = "Only the last keep_tagged_images images tagged like a release (*.*.*) may be kept."
   }
 
   assert {
@@ -164,4 +164,52 @@ run "reject_untagged_expiry_days_above_365" {
   }
 
   expect_failures = [var.untagged_expiry_days]
+}
+
+run "lambda_may_pull_when_a_function_pattern_is_given" {
+  command = plan
+
+  variables {
+    lambda_function_arn_pattern = "arn:aws:lambda:eu-west-1:111122223333:function:functions-*"
+  }
+
+  assert {
+    condition = jsondecode(aws_ecr_repository_policy.lambda_pull["lambda"].policy).Statement == [{
+      Sid       = "LambdaPullsFunctionImages"
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+      Condition = { StringLike = { "aws:sourceArn" = "arn:aws:lambda:eu-west-1:111122223333:function:functions-*" } }
+    }]
+    error_message = "Only Lambda, for the named functions, may pull images."
+  }
+}
+
+run "no_repository_policy_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_ecr_repository_policy.lambda_pull) == 0 && output.repository_policy == null
+    error_message = "Without a function pattern there is no repository policy."
+  }
+}
+
+run "reject_release_tag_pattern_with_spaces" {
+  command = plan
+
+  variables {
+    release_tag_pattern = "v *"
+  }
+
+  expect_failures = [var.release_tag_pattern]
+}
+
+run "reject_lambda_pattern_that_is_not_a_function_arn" {
+  command = plan
+
+  variables {
+    lambda_function_arn_pattern = "*"
+  }
+
+  expect_failures = [var.lambda_function_arn_pattern]
 }

@@ -148,6 +148,55 @@ run "existing_provider_is_reused" {
 
 # ---- validation: every rule rejects a bad value ----
 
+run "trust_can_pin_the_workflow_file_and_ref" {
+  command = plan
+
+  variables {
+    environments     = ["prod"]
+    job_workflow_ref = "example-org/serverless-backend/.github/workflows/deploy.yml@refs/heads/main"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:example-org/serverless-backend:environment:prod:job_workflow_ref:example-org/serverless-backend/.github/workflows/deploy.yml@refs/heads/main"]
+    error_message = "With job_workflow_ref the sub must name the environment and the workflow file at its ref."
+  }
+}
+
+run "reject_job_workflow_ref_without_ref" {
+  command = plan
+
+  variables {
+    job_workflow_ref = "example-org/serverless-backend/.github/workflows/deploy.yml"
+  }
+
+  expect_failures = [var.job_workflow_ref]
+}
+
+run "managed_policies_are_created_and_attached" {
+  command = plan
+
+  variables {
+    managed_policy_documents = {
+      functions = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"lambda:GetFunction\"],\"Resource\":[\"arn:aws:lambda:eu-west-1:111122223333:function:functions-dev-*\"]}]}"
+    }
+  }
+
+  assert {
+    condition     = aws_iam_policy.managed["functions"].name == "${var.role_name}-functions" && aws_iam_role_policy_attachment.managed["functions"].role == var.role_name
+    error_message = "Each managed document becomes a policy named <role>-<key> attached to the role."
+  }
+}
+
+run "reject_managed_policy_too_large" {
+  command = plan
+
+  variables {
+    managed_policy_documents = { huge = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = [for i in range(300) : "arn:aws:s3:::bucket-${i}/*"] }] }) }
+  }
+
+  expect_failures = [var.managed_policy_documents]
+}
+
 run "reject_repository" {
   command = plan
   variables {

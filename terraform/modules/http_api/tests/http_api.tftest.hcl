@@ -191,16 +191,18 @@ run "access_logs_are_json_and_encrypted" {
   assert {
     condition = alltrue([
       for field, value in {
-        requestId        = "$context.requestId"
-        ip               = "$context.identity.sourceIp"
-        requestTime      = "$context.requestTime"
-        httpMethod       = "$context.httpMethod"
-        routeKey         = "$context.routeKey"
-        status           = "$context.status"
-        protocol         = "$context.protocol"
-        responseLength   = "$context.responseLength"
-        integrationError = "$context.integrationErrorMessage"
-        userArn          = "$context.identity.userArn"
+        requestId         = "$context.requestId"
+        ip                = "$context.identity.sourceIp"
+        requestTime       = "$context.requestTime"
+        httpMethod        = "$context.httpMethod"
+        routeKey          = "$context.routeKey"
+        status            = "$context.status"
+        protocol          = "$context.protocol"
+        responseLength    = "$context.responseLength"
+        integrationError  = "$context.integrationErrorMessage"
+        errorMessage      = "$context.error.message"
+        errorResponseType = "$context.error.responseType"
+        userArn           = "$context.identity.userArn"
       } : jsondecode(aws_apigatewayv2_stage.default.access_log_settings[0].format)[field] == value
     ])
     error_message = "The access log format should be JSON with the request, status and caller fields."

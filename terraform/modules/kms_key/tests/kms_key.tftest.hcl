@@ -27,9 +27,10 @@ mock_provider "aws" {
 }
 
 variables {
-  alias       = "functions-test-data"
-  description = "Data key for tests"
-  tags        = { Team = "platform" }
+  alias              = "functions-test-data"
+  description        = "Data key for tests"
+  tags               = { Team = "platform" }
+  administrator_arns = ["arn:aws:iam::111122223333:role/break-glass"]
 }
 
 run "symmetric_key_rotates_and_has_alias" {
@@ -115,15 +116,36 @@ run "policy_names_root_administrators_users_and_services" {
     condition = alltrue([
       for s in jsondecode(aws_kms_key.this.policy).Statement :
       s.Principal.AWS == "arn:aws:iam::111122223333:root" if startswith(s.Sid, "EnableIam")
-    ]) && length([for s in jsondecode(aws_kms_key.this.policy).Statement : s if startswith(s.Sid, "EnableIam")]) == 2
-    error_message = "The root account must be named by the two IAM delegation statements."
+    ]) && length([for s in jsondecode(aws_kms_key.this.policy).Statement : s if startswith(s.Sid, "EnableIam")]) == 3
+    error_message = "The root account must be named by the three IAM delegation statements."
   }
 
   assert {
-    condition = contains(one([
+    condition = length(setintersection(one([
       for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "EnableIamAdministration"
-    ]), "kms:PutKeyPolicy")
-    error_message = "The root account must keep kms:PutKeyPolicy so the key stays manageable."
+    ]), ["kms:PutKeyPolicy", "kms:CreateGrant"])) == 0
+    error_message = "IAM-delegated administration must not include kms:PutKeyPolicy or kms:CreateGrant."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s if anytrue([for a in s.Action : a == "kms:CreateGrant"])
+      ] == [{
+        Sid       = "EnableIamGrantsForAwsResources"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:root" }
+        Action    = ["kms:CreateGrant"]
+        Resource  = "*"
+        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+    }]
+    error_message = "kms:CreateGrant must appear once, only for grants AWS services create for their resources."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid if contains(s.Action, "kms:PutKeyPolicy")
+    ] == ["AllowKeyAdministrators"]
+    error_message = "Only the named administrators may change the key policy."
   }
 
   assert {
@@ -183,6 +205,13 @@ run "policy_names_root_administrators_users_and_services" {
 
   assert {
     condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "AllowAwsServices"
+    ]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    error_message = "Services get only Decrypt and GenerateDataKey by default."
+  }
+
+  assert {
+    condition = one([
       for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition if s.Sid == "AllowAwsServices"
     ]) == { StringEquals = { "aws:SourceAccount" = "111122223333" } }
     error_message = "Services must be limited to requests for this account (aws:SourceAccount)."
@@ -206,10 +235,60 @@ run "empty_lists_add_no_statements" {
 
   assert {
     condition = toset([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid]) == toset([
-      "EnableIamAdministration", "EnableIamUsagePolicies",
+      "EnableIamAdministration", "EnableIamUsagePolicies", "EnableIamGrantsForAwsResources", "AllowKeyAdministrators",
     ])
-    error_message = "Without administrators, users or services only the root statements may remain."
+    error_message = "Without users or services only the root and administrator statements may remain."
   }
+}
+
+run "deployers_use_the_key_only_through_lambda_and_dynamodb" {
+  command = plan
+
+  variables {
+    deployer_arns = ["arn:aws:iam::111122223333:role/functions-deploy-dev"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "AllowDeployersToAttachKey"]) == {
+      Sid       = "AllowDeployersToAttachKey"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111122223333:role/functions-deploy-dev"] }
+      Action    = ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"]
+      Resource  = "*"
+      Condition = { StringEquals = { "kms:ViaService" = ["lambda.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } }
+    }
+    error_message = "Deployers may use the key only through Lambda and DynamoDB."
+  }
+}
+
+run "reject_deployer_that_is_not_a_role" {
+  command = plan
+
+  variables {
+    deployer_arns = ["arn:aws:iam::111122223333:user/alice"]
+  }
+
+  expect_failures = [var.deployer_arns]
+}
+
+run "reject_no_administrator" {
+  command = plan
+
+  variables {
+    administrator_arns = []
+  }
+
+  expect_failures = [var.administrator_arns]
+}
+
+run "reject_wildcard_service_action" {
+  command = plan
+
+  variables {
+    service_actions = ["kms:*"]
+  }
+
+  expect_failures = [var.service_actions]
 }
 
 run "reject_alias_with_prefix" {

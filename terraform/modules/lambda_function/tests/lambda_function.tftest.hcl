@@ -380,11 +380,124 @@ run "event_source_mappings_target_the_alias" {
   }
 }
 
+run "role_path_boundary_and_pinned_object_version" {
+  command = plan
+
+  variables {
+    role_path                = "/functions/test/lambda/"
+    permissions_boundary_arn = "arn:aws:iam::111122223333:policy/functions-boundary-test"
+    s3_object_version        = "3HL4kqtJvjVBH40Nrjfkd"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.path == "/functions/test/lambda/" && aws_iam_role.this.permissions_boundary == "arn:aws:iam::111122223333:policy/functions-boundary-test"
+    error_message = "The role must be created under role_path with the permissions boundary."
+  }
+  assert {
+    condition     = aws_lambda_function.this.s3_object_version == "3HL4kqtJvjVBH40Nrjfkd"
+    error_message = "The function must run the pinned object version."
+  }
+}
+
+run "role_policies_output_is_every_inline_policy" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(output.role_policies)) == toset(["events-table-write", "events-stream-read", "logging", "xray"])
+    error_message = "role_policies must list the module's own policies and every policy_documents entry."
+  }
+  assert {
+    condition     = output.role_policies["logging"] == aws_iam_role_policy.logging.policy && output.role_policies["events-table-write"] == aws_iam_role_policy.this["events-table-write"].policy
+    error_message = "role_policies must be the documents attached to the role."
+  }
+  assert {
+    condition     = output.event_source_mappings["events-stream"].on_failure_destination_arn == "arn:aws:sqs:eu-west-1:111122223333:events-stream-dlq" && output.event_source_mappings["uploads-queue"].on_failure_destination_arn == null
+    error_message = "event_source_mappings must report each mapping's on-failure destination."
+  }
+  assert {
+    condition     = output.async_invocation == null && length(aws_lambda_function_event_invoke_config.live) == 0
+    error_message = "Without async_invocation the alias keeps Lambda's defaults."
+  }
+}
+
+run "async_invocation_and_queue_concurrency" {
+  command = plan
+
+  variables {
+    async_invocation = {
+      maximum_retry_attempts       = 1
+      maximum_event_age_in_seconds = 900
+      on_failure_destination_arn   = "arn:aws:sqs:eu-west-1:111122223333:schedule-dlq"
+    }
+    event_source_mappings = {
+      uploads-queue = {
+        event_source_arn    = "arn:aws:sqs:eu-west-1:111122223333:uploads"
+        batch_size          = 10
+        maximum_concurrency = 5
+      }
+    }
+  }
+
+  assert {
+    condition = output.async_invocation == {
+      qualifier                    = "live"
+      maximum_retry_attempts       = 1
+      maximum_event_age_in_seconds = 900
+      on_failure_destination_arn   = "arn:aws:sqs:eu-west-1:111122223333:schedule-dlq"
+    }
+    error_message = "The alias's asynchronous invocations must retry, expire and fail over as configured."
+  }
+  assert {
+    condition     = output.event_source_mappings["uploads-queue"].maximum_concurrency == 5
+    error_message = "maximum_concurrency must become the mapping's scaling config."
+  }
+}
+
+run "reject_role_path_without_slashes" {
+  command = plan
+  variables {
+    role_path = "functions"
+  }
+  expect_failures = [var.role_path]
+}
+
+run "reject_boundary_that_is_not_a_policy" {
+  command = plan
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::111122223333:role/boundary"
+  }
+  expect_failures = [var.permissions_boundary_arn]
+}
+
+run "reject_async_retries_above_2" {
+  command = plan
+  variables {
+    async_invocation = { maximum_retry_attempts = 3, maximum_event_age_in_seconds = 900 }
+  }
+  expect_failures = [var.async_invocation]
+}
+
+run "reject_queue_concurrency_below_2" {
+  command = plan
+  variables {
+    event_source_mappings = {
+      uploads-queue = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", maximum_concurrency = 1 }
+    }
+  }
+  expect_failures = [var.event_source_mappings]
+}
+
 run "tags_are_merged" {
   command = plan
 
   variables {
-    tags = { team = "backend" }
+    tags          = { team = "backend" }
+    function_tags = { Release = "1.2.3" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.tags["Release"] == "1.2.3" && !contains(keys(aws_iam_role.this.tags), "Release") && !contains(keys(aws_cloudwatch_log_group.this.tags), "Release")
+    error_message = "function_tags must tag the function only."
   }
 
   assert {

@@ -134,8 +134,57 @@ run "policy_denies_plain_http_and_other_encryption" {
   }
 
   assert {
+    condition = one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyOldTls"]) == {
+      Sid       = "DenyOldTls"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::functions-test-data-111122223333", "arn:aws:s3:::functions-test-data-111122223333/*"]
+      Condition = { NumericLessThan = { "s3:TlsVersion" = "1.2" } }
+    }
+    error_message = "The policy must refuse TLS older than 1.2."
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyCustomerProvidedKeys"]) == {
+      Sid       = "DenyCustomerProvidedKeys"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::functions-test-data-111122223333/*"
+      Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
+    }
+    error_message = "The policy must refuse SSE-C uploads (customer-provided keys)."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyOverwrite"]) == 0
+    error_message = "Objects are replaceable unless write_once is set."
+  }
+
+  assert {
     condition     = length([for s in jsondecode(output.policy_json).Statement : s if s.Effect == "Allow"]) == 0
     error_message = "The module itself must grant nothing."
+  }
+}
+
+run "write_once_requires_if_none_match" {
+  command = plan
+
+  variables {
+    write_once = true
+  }
+
+  assert {
+    condition = one([for s in jsondecode(output.policy_json).Statement : s if s.Sid == "DenyOverwrite"]) == {
+      Sid       = "DenyOverwrite"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::functions-test-data-111122223333/*"
+      Condition = { Null = { "s3:if-none-match" = "true" } }
+    }
+    error_message = "A write-once bucket must refuse every PutObject without If-None-Match."
   }
 }
 
@@ -164,7 +213,7 @@ run "additional_statements_of_different_shapes_are_appended" {
 
   assert {
     condition = [for s in jsondecode(output.policy_json).Statement : s.Sid] == [
-      "DenyInsecureTransport", "DenyWrongEncryption", "DenyOtherKmsKey", "AllowLogDelivery", "DenyDeleteByOthers",
+      "DenyInsecureTransport", "DenyOldTls", "DenyWrongEncryption", "DenyOtherKmsKey", "DenyCustomerProvidedKeys", "AllowLogDelivery", "DenyDeleteByOthers",
     ]
     error_message = "Additional statements must follow the module's deny guards."
   }

@@ -54,7 +54,7 @@ run "defaults_for_timeouts_and_retention" {
   command = plan
 
   assert {
-    condition     = aws_sqs_queue.this.visibility_timeout_seconds == 120 && aws_sqs_queue.this.message_retention_seconds == 345600
+    condition     = aws_sqs_queue.this.visibility_timeout_seconds == 120 && aws_sqs_queue.this.message_retention_seconds == 345600 && output.visibility_timeout_seconds == 120
     error_message = "The main queue must default to 120 s visibility and 4 days retention."
   }
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Mutation check of the Terraform tests: applies each mutation listed in
+# tests/terraform/mutations.py, one at a time, to a scratch copy of terraform/ and shows that
+# the named test file fails for it. Prints a table and "terraform-mutations: N passed, N failed"
+# (N caught, N survived or no longer applicable) for scripts/test.sh to add up. Offline: the
+# provider comes from the mirror at /opt/tf-plugins (or TF_PLUGIN_DIR).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/terraform-mutations.sh
+
+Copies terraform/ and functions/functions.json to scratch directories (one per worker,
+MUTATION_WORKERS, default 2), runs each mutation's test file once unmutated (it must pass),
+then once per mutation (it must fail). Exits non-zero when a mutation survives.
+USAGE
+}
+[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+[[ $# -eq 0 ]] || { usage >&2; exit 2; }
+
+require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
+require_python
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/functions-tfmut.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+use_provider_mirror "$work"
+
+# One scratch copy per worker (MUTATION_WORKERS, default 2: this machine's cores), each with
+# the manifest beside it (the stacks read ../../functions/functions.json).
+workers="${MUTATION_WORKERS:-2}"
+copies=()
+for ((i = 0; i < workers; i++)); do
+  mkdir -p "$work/copy$i/functions"
+  cp -R "$REPO_ROOT/terraform" "$work/copy$i/terraform"
+  cp "$REPO_ROOT/functions/functions.json" "$work/copy$i/functions/"
+  find "$work/copy$i/terraform" -name .terraform -type d -prune -exec rm -rf {} +
+  for dir in app bootstrap; do
+    if ! (cd "$work/copy$i/terraform/$dir" && TF_DATA_DIR="$work/data-$i-$dir" terraform init -backend=false -input=false -no-color >"$work/init-$i-$dir.log" 2>&1); then
+      cat "$work/init-$i-$dir.log"
+      echo "terraform-mutations: 0 passed, 1 failed"
+      exit 1
+    fi
+  done
+  copies+=("$work/copy$i/terraform")
+done
+
+start=$SECONDS
+status=0
+MUTATION_WORK="$work" python3 "$REPO_ROOT/tests/terraform/mutations.py" "${copies[@]}" || status=$?
+echo "mutation check took $((SECONDS - start)) s"
+exit "$status"

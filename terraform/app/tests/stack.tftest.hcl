@@ -1,0 +1,193 @@
+# The rest of the stack as built: routes, key policies, what each function runs (pinned zip
+# version or image digest), and one reject_* run per input validation.
+
+mock_provider "aws" {
+  override_during = plan
+  source          = "./tests/mocks"
+}
+
+variables {
+  environment     = "test"
+  region          = "eu-west-1"
+  release_version = "1.2.3"
+  artifact_bucket = "functions-artifacts-111122223333"
+}
+
+run "routes_keys_and_pinned_zips" {
+  command = plan
+
+  variables {
+    break_glass_role_arns = ["arn:aws:iam::111122223333:role/break-glass"]
+  }
+
+  assert {
+    condition     = sort(keys(module.api.route_ids)) == sort(["GET /objects", "POST /events", "GET /events/{id}", "GET /events", "POST /files", "POST /files/uploads", "GET /files/{id}"])
+    error_message = "The API's routes must equal the manifest's."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.data_key.policy).Statement : s.Principal.AWS if s.Sid == "AllowKeyAdministrators"]) == ["arn:aws:iam::111122223333:role/functions-deploy-test", "arn:aws:iam::111122223333:role/break-glass"]
+    error_message = "The data key's policy may be changed only by the environment's deploy role and the break-glass roles."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(module.cursor_key.policy).Statement : s.Principal.AWS if s.Sid == "AllowKeyAdministrators"]) == ["arn:aws:iam::111122223333:role/functions-deploy-test", "arn:aws:iam::111122223333:role/break-glass"]
+    error_message = "The cursor key's policy may be changed only by the environment's deploy role and the break-glass roles."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(module.data_key.policy).Statement : flatten([s.Principal.Service]) if can(s.Principal.Service)
+    ])) == toset(["logs.eu-west-1.amazonaws.com", "s3.amazonaws.com"])
+    error_message = "Only CloudWatch Logs and S3 (notifications into the encrypted queue) act on the data key on their own."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, f in module.functions : [f.package.s3_bucket, f.package.s3_key, f.package.s3_object_version] == [
+        "functions-artifacts-111122223333", "1.2.3/${name}.zip", "v3HL4kqtJvjVBH40Nrjfkd",
+      ]
+    ])
+    error_message = "Every function must run its release zip pinned to the object version the artifact bucket holds."
+  }
+
+  assert {
+    condition     = output.function_names["ListObjects"] == "functions-test-ListObjects"
+    error_message = "Functions are named functions-<env>-<Name>."
+  }
+
+  assert {
+    condition = alltrue([
+      for env in ["dev", "prod"] : can(regex("(?m)^kms_key_id += \"arn:aws:kms:", file("environments/${env}.backend.hcl"))) && can(regex("(?m)^key += \"app/${env}.tfstate\"", file("environments/${env}.backend.hcl")))
+    ]) && length(output.function_names) > 0
+    error_message = "environments/<env>.backend.hcl must name the bootstrap key (kms_key_id) and the environment's own state key."
+  }
+}
+
+run "images_run_by_digest" {
+  command = plan
+
+  variables {
+    package_type            = "Image"
+    artifact_bucket         = null
+    image_repository_prefix = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions"
+  }
+
+  assert {
+    condition = alltrue([
+      for name, f in module.functions : f.package.image_uri == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions/${lower(name)}@sha256:0f3c3a2f3d6b1e5c9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f" && f.package.s3_key == null
+    ])
+    error_message = "Images must be deployed by the digest the release tag resolves to, not by the tag."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, i in data.aws_ecr_image.functions : i.repository_name == "functions/${lower(name)}" && i.image_tag == "1.2.3" && i.registry_id == "111122223333"
+    ])
+    error_message = "The digest must be read from functions/<function> at the release tag in the registry of the prefix."
+  }
+}
+
+run "reject_environment_with_a_hyphen" {
+  command = plan
+  variables {
+    environment = "dev-eu"
+  }
+  expect_failures = [var.environment]
+}
+
+run "reject_environment_named_like_a_bootstrap_resource" {
+  command = plan
+  variables {
+    environment = "tfstate"
+  }
+  expect_failures = [var.environment]
+}
+
+run "reject_bad_region" {
+  command = plan
+  variables {
+    region = "Europe"
+  }
+  expect_failures = [var.region]
+}
+
+run "reject_non_semver_release" {
+  command = plan
+  variables {
+    release_version = "v1.2"
+  }
+  expect_failures = [var.release_version]
+}
+
+run "reject_unknown_package_type" {
+  command = plan
+  variables {
+    package_type = "Jar"
+  }
+  expect_failures = [var.package_type]
+}
+
+run "reject_unknown_architecture" {
+  command = plan
+  variables {
+    architecture = "x86"
+  }
+  expect_failures = [var.architecture]
+}
+
+run "reject_zip_without_artifact_bucket" {
+  command = plan
+  variables {
+    artifact_bucket = null
+  }
+  expect_failures = [var.artifact_bucket]
+}
+
+run "reject_image_without_repository_prefix" {
+  command = plan
+  variables {
+    package_type = "Image"
+  }
+  expect_failures = [var.image_repository_prefix]
+}
+
+run "reject_bad_log_retention" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "reject_zero_throttling" {
+  command = plan
+  variables {
+    api_throttling = { burst_limit = 0, rate_limit = 10 }
+  }
+  expect_failures = [var.api_throttling]
+}
+
+run "reject_break_glass_user" {
+  command = plan
+  variables {
+    break_glass_role_arns = ["arn:aws:iam::111122223333:user/alice"]
+  }
+  expect_failures = [var.break_glass_role_arns]
+}
+
+run "reject_deploy_role_that_is_not_a_role" {
+  command = plan
+  variables {
+    deploy_role_arn = "functions-deploy-test"
+  }
+  expect_failures = [var.deploy_role_arn]
+}
+
+run "reject_boundary_that_is_not_a_policy" {
+  command = plan
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::111122223333:role/boundary"
+  }
+  expect_failures = [var.permissions_boundary_arn]
+}

@@ -1,0 +1,186 @@
+"""Mutation check of the Terraform tests (run by scripts/terraform-mutations.sh).
+
+Each mutation weakens one security property of a scratch copy of terraform/ by an exact text
+replacement, and names the test file that must then fail. The copy is restored after each
+mutation. The script prints a table and fails if any mutation survives (its test file still
+passes), if a mutation no longer applies (the text it replaces is gone or not unique: a
+mutation must never rot silently), or if a test file fails before any mutation.
+
+Usage: mutations.py TERRAFORM_COPY [TERRAFORM_COPY...]
+Each copy (terraform/ with ../functions/functions.json beside it, already initialised with
+TF_DATA_DIR=$MUTATION_WORK/data-<copy index>-<app|bootstrap>) serves one worker: mutations run
+in parallel, one per copy, so no two mutations are ever applied to the same files.
+"""
+import os
+import queue
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+# (id, what the mutation does, directory, file, text replaced, replacement, test file)
+# The first six are the ones issue 9 lists; the rest guard the other properties the suite claims.
+MUTATIONS = [
+    ("scan-star", "grant dynamodb:Scan on \"*\" to every table user",
+     "app", "iam.tf",
+     '        p.resource == "events_table" && length(setsubtract(p.actions, ["dynamodb:Query"])) > 0 ? [{',
+     '        p.resource == "events_table" ? [{ Sid = "Mutant", Effect = "Allow", Action = ["dynamodb:Scan"], Resource = ["*"] }] : [],\n'
+     '        p.resource == "events_table" && length(setsubtract(p.actions, ["dynamodb:Query"])) > 0 ? [{',
+     "tests/grants.tftest.hcl"),
+    ("bisect-off", "stream mapping stops bisecting failed batches",
+     "app", "triggers.tf",
+     "bisect_batch_on_function_error     = true", "bisect_batch_on_function_error     = false",
+     "tests/triggers.tftest.hcl"),
+    ("retries-unlimited", "stream mapping retries until the record expires (-1)",
+     "app", "triggers.tf",
+     "stream_retry_attempts = 10", "stream_retry_attempts = -1",
+     "tests/triggers.tftest.hcl"),
+    ("no-failure-destination", "stream mapping has no on-failure destination",
+     "app", "triggers.tf",
+     "on_failure_destination_arn         = module.stream_failures.arn", "on_failure_destination_arn         = null",
+     "tests/triggers.tftest.hcl"),
+    ("stream-no-batch-failures", "stream mapping ignores partial batch responses",
+     "app", "triggers.tf",
+     'function_response_types            = ["ReportBatchItemFailures"]', "function_response_types            = []",
+     "tests/triggers.tftest.hcl"),
+    ("queue-no-batch-failures", "queue mapping ignores partial batch responses",
+     "app", "triggers.tf",
+     'function_response_types = ["ReportBatchItemFailures"]', "function_response_types = []",
+     "tests/triggers.tftest.hcl"),
+    ("visibility-30s", "uploads queue visibility timeout of 30 s",
+     "app", "main.tf",
+     "visibility_timeout_seconds = max(30, 6 * local.uploads_consumer_timeout)", "visibility_timeout_seconds = 30",
+     "tests/triggers.tftest.hcl"),
+    ("stream-latest", "stream mapping starts at LATEST",
+     "app", "triggers.tf",
+     'starting_position                  = "TRIM_HORIZON"', 'starting_position                  = "LATEST"',
+     "tests/triggers.tftest.hcl"),
+    ("record-age-unlimited", "stream mapping keeps records until the stream drops them (-1)",
+     "app", "triggers.tf",
+     "stream_max_record_age = 21600", "stream_max_record_age = -1",
+     "tests/triggers.tftest.hcl"),
+    ("query-whole-table", "dynamodb:Query on the table instead of the named indexes",
+     "app", "iam.tf",
+     'Resource = [for i in sort(try(p.indexes, [])) : "${module.events_table.arn}/index/${i}"]',
+     "Resource = [module.events_table.arn]",
+     "tests/grants.tftest.hcl"),
+    ("list-any-prefix", "s3:ListBucket without the tenants/ prefix condition",
+     "app", "iam.tf",
+     '          Condition = { StringLike = { "s3:prefix" = ["tenants/*"] } }\n', "",
+     "tests/grants.tftest.hcl"),
+    ("data-key-direct", "data key usable directly, not only through S3",
+     "app", "iam.tf",
+     "          Condition = local.via_s3\n", "",
+     "tests/grants.tftest.hcl"),
+    ("schedule-invokes-anything", "schedule role may invoke every function",
+     "app", "triggers.tf",
+     "Resource = [module.functions[each.value.function].alias_arn]", 'Resource = ["*"]',
+     "tests/roles.tftest.hcl"),
+    ("role-pattern-covers-deploy-roles", "deploy role writes roles matching role/functions* (itself included)",
+     "bootstrap", "deploy_policies.tf",
+     'Resource  = ["${local.app_arn}:iam::${local.account}:role/functions/${env}/*"]',
+     'Resource  = ["${local.app_arn}:iam::${local.account}:role/functions*"]',
+     "tests/escalation.tftest.hcl"),
+    ("passrole-any-service", "function roles may be passed to any service",
+     "bootstrap", "deploy_policies.tf",
+     '            Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }\n', "",
+     "tests/scoping.tftest.hcl"),
+    ("no-self-guardrail", "no explicit deny on changing deploy roles",
+     "bootstrap", "deploy_policies.tf",
+     'Action = ["iam:*"]', 'Action = ["iam:TagPolicy"]',
+     "tests/escalation.tftest.hcl"),
+    ("state-any-environment", "deploy role reads and writes every environment's state",
+     "bootstrap", "deploy_policies.tf",
+     'Resource = ["${module.state_bucket.arn}/app/${env}.tfstate", "${module.state_bucket.arn}/app/${env}.tfstate.tflock"]',
+     'Resource = ["${module.state_bucket.arn}/app/*"]',
+     "tests/escalation.tftest.hcl"),
+    ("boundary-all-tables", "permissions boundary allows every table in the account",
+     "bootstrap", "boundary.tf",
+     'Resource = [format("${local.region_arn}:table/functions-${env}-*", "dynamodb")]',
+     'Resource = [format("${local.region_arn}:table/*", "dynamodb")]',
+     "tests/boundary.tftest.hcl"),
+    ("backend-without-key", "backend config without kms_key_id (S3 backend then sends AES256)",
+     "bootstrap", "outputs.tf",
+     '      "kms_key_id   = \\"${module.key.arn}\\"",\n', "",
+     "tests/state.tftest.hcl"),
+]
+
+
+def run_test(copy, directory, test_file):
+    """Runs one test file in copy (index, root); returns (passed, seconds, failed run names)."""
+    index, root = copy
+    start = time.monotonic()
+    env = dict(os.environ, TF_DATA_DIR=os.path.join(os.environ["MUTATION_WORK"], f"data-{index}-{directory}"))
+    result = subprocess.run(
+        ["terraform", "test", "-no-color", "-filter=" + test_file],
+        cwd=os.path.join(root, directory), env=env, capture_output=True, text=True)
+    failed = [line.split('"')[1] for line in result.stdout.splitlines()
+              if line.strip().startswith("run ") and line.rstrip().endswith("fail")]
+    return result.returncode == 0, time.monotonic() - start, failed
+
+
+def mutate_and_test(copies, mutation):
+    ident, what, directory, name, old, new, test_file = mutation
+    copy = copies.get()
+    try:
+        path = os.path.join(copy[1], directory, name)
+        original = open(path, encoding="utf-8").read()
+        if original.count(old) != 1:
+            return (ident, what, f"{directory}/{name}", "-", f"NOT APPLIED ({original.count(old)} matches)", 0.0)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(original.replace(old, new))
+        try:
+            ok, seconds, failed = run_test(copy, directory, test_file)
+        finally:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+        caught_by = ", ".join(failed) if failed else ("(plan error)" if not ok else "-")
+        print(f"  {ident}: {'SURVIVED' if ok else 'caught'} ({seconds:.1f} s)", flush=True)
+        return (ident, what, f"{directory}/{name}", caught_by, "SURVIVED" if ok else "caught", seconds)
+    finally:
+        copies.put(copy)
+
+
+def main():
+    copies = queue.Queue()
+    for index, root in enumerate(sys.argv[1:]):
+        copies.put((index, root))
+    workers = copies.qsize()
+
+    def baseline_test(entry):
+        directory, test_file = entry
+        copy = copies.get()
+        try:
+            ok, seconds, failed = run_test(copy, directory, test_file)
+        finally:
+            copies.put(copy)
+        print(f"baseline {directory}/{test_file}: {'pass' if ok else 'FAIL ' + ', '.join(failed)} ({seconds:.1f} s)", flush=True)
+        return ok
+
+    baseline = sorted({(m[2], m[6]) for m in MUTATIONS})
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        baseline_failed = not all(pool.map(baseline_test, baseline))
+    if baseline_failed:
+        print("a test file fails before any mutation: the mutation results would mean nothing")
+        print("terraform-mutations: 0 passed, 1 failed")
+        return 1
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        rows = list(pool.map(lambda m: mutate_and_test(copies, m), MUTATIONS))
+    survived = sum(1 for r in rows if r[4] == "SURVIVED")
+    broken = sum(1 for r in rows if r[4].startswith("NOT APPLIED"))
+
+    print()
+    print("| mutation | what it breaks | file | failing runs | result | s |")
+    print("| --- | --- | --- | --- | --- | ---: |")
+    for ident, what, where, caught_by, result, seconds in rows:
+        print(f"| {ident} | {what} | {where} | {caught_by} | {result} | {seconds:.1f} |")
+    caught = len(rows) - survived - broken
+    print()
+    print(f"{caught} of {len(rows)} mutations caught, {survived} survived, {broken} not applied")
+    print(f"terraform-mutations: {caught} passed, {survived + broken} failed")
+    return 0 if survived == 0 and broken == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
