@@ -94,8 +94,11 @@ internal sealed class RecordActions(
     public Task<FileRecord?> GetFileAsync(string tenantKey, string id, CancellationToken cancellationToken) =>
         files.GetAsync(tenantKey, id, cancellationToken);
 
-    // With s3:ListBucket granted on the tenants' prefix, S3 answers 404 for a missing key; a
-    // 403 is then a real refusal (a policy or key problem) and propagates to be retried.
+    // S3 answers HeadObject on a missing key with 404 only to a caller that may list the
+    // bucket, and with 403 otherwise. The role may list only with an s3:prefix under tenants/,
+    // which a HEAD does not carry, so a 403 is settled by listing the key itself: absent means
+    // missing; present means a real refusal (a policy or key problem), which propagates and is
+    // retried, never held against the file.
     private async Task<long?> LengthAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -106,6 +109,17 @@ internal sealed class RecordActions(
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {
+            return null;
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.Forbidden)
+        {
+            var listing = await DependencyUnavailableException.Guard("S3",
+                () => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = settings.BucketName, Prefix = key, MaxKeys = 1 }, cancellationToken));
+            if (listing.S3Objects is { Count: > 0 } objects && objects[0].Key == key)
+            {
+                throw;
+            }
+
             return null;
         }
     }

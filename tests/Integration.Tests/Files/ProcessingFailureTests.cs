@@ -90,6 +90,37 @@ public sealed class ProcessingFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_HeadAnswers403ForAMissingObject_RejectsTheFileAsMissing()
+    {
+        var id = FilesHarness.Json(await _files.Upload("name=a.csv", "a,b\n1,2\n"u8.ToArray())).GetProperty("id").GetString()!;
+        await _files.Env.S3.DeleteObjectAsync(_files.Env.Settings.BucketName, Functions.FileStore.FileRules.ObjectKey(AliceKey, id));
+        var (json, _) = await _files.Stream.ReadNewAsync();
+        using var s3 = new HeadForbidden();
+        var processor = new ProcessRecords.Function(_files.Env.Dynamo, s3, _files.Env.Settings, TimeProvider.System, new LogCapture().Logger);
+
+        var batch = await Invoke(processor, json);
+
+        batch.BatchItemFailures.Should().BeEmpty();
+        var file = FilesHarness.Json(await _files.Get(id));
+        file.GetProperty("status").GetString().Should().Be("rejected");
+        file.GetProperty("reason").GetString().Should().Be("The uploaded object is missing.");
+    }
+
+    [Fact]
+    public async Task Stream_HeadAnswers403ForAnObjectThatExists_IsRetriedAndDecidesNothing()
+    {
+        var id = FilesHarness.Json(await _files.Upload("name=a.csv", "a,b\n1,2\n"u8.ToArray())).GetProperty("id").GetString()!;
+        var (json, sequences) = await _files.Stream.ReadNewAsync();
+        using var s3 = new HeadForbidden();
+        var processor = new ProcessRecords.Function(_files.Env.Dynamo, s3, _files.Env.Settings, TimeProvider.System, new LogCapture().Logger);
+
+        var batch = await Invoke(processor, json);
+
+        batch.BatchItemFailures.Select(f => f.ItemIdentifier).Should().Equal(sequences, "a refusal is ours to fix, not the tenant's");
+        (await StatusAsync(id)).Should().Be("uploaded");
+    }
+
+    [Fact]
     public void Failures_AccessDeniedFromS3_IsRetriedNotHeldAgainstTheFile()
     {
         var denied = new AmazonS3Exception("Access Denied", ErrorType.Sender, "AccessDenied", "r-1", System.Net.HttpStatusCode.Forbidden);
@@ -98,6 +129,8 @@ public sealed class ProcessingFailureTests : IAsyncLifetime
         ProcessRecords.Failures.IsRetryable(new InvalidDataException("not ours")).Should().BeFalse();
         ProcessRecords.Failures.IsRetryable(new NullReferenceException()).Should().BeFalse();
     }
+
+    private static string AliceKey => Functions.LambdaKit.Identity.TenantResolver.Resolve(ApiRequests.Iam(ApiRequests.AliceArn), out _)!.Key;
 
     private async Task<string> StatusAsync(string id) => FilesHarness.Json(await _files.Get(id)).GetProperty("status").GetString()!;
 
@@ -138,5 +171,17 @@ public sealed class ProcessingFailureTests : IAsyncLifetime
     {
         public override Task<Amazon.S3.Model.GetObjectResponse> GetObjectAsync(Amazon.S3.Model.GetObjectRequest request, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("A defect while reading the object.");
+    }
+
+    /// <summary>The moto client, answering HeadObject as S3 does for a caller without s3:ListBucket: 403, present or not.</summary>
+    private sealed class HeadForbidden() : AmazonS3Client(Moto.Credentials, new AmazonS3Config
+    {
+        ServiceURL = Moto.Endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = Moto.Region,
+    })
+    {
+        public override Task<Amazon.S3.Model.GetObjectMetadataResponse> GetObjectMetadataAsync(Amazon.S3.Model.GetObjectMetadataRequest request, CancellationToken cancellationToken = default) =>
+            throw new AmazonS3Exception("Forbidden", ErrorType.Sender, "403", "r-403", System.Net.HttpStatusCode.Forbidden);
     }
 }
