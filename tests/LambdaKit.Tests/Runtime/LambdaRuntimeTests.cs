@@ -3,6 +3,7 @@ using System.Text.Json;
 using Functions.LambdaKit.Logging;
 using Functions.LambdaKit.Runtime;
 using Functions.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.LambdaKit.Tests.Runtime;
 
@@ -116,12 +117,18 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_DeadlineApproaches_CancellationTokenFiresBeforeDeadline()
     {
+        // A fake clock: the token's timer fires when the test moves time, not when a loaded
+        // machine gets round to it.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_764_633_600_000));
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         TimeSpan remainingAtCancel = TimeSpan.MinValue;
         _ = Start(_ => new DelegateHandler(async (_, context) =>
         {
             try
             {
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                var delay = Task.Delay(Timeout.Infinite, context.CancellationToken);
+                waiting.SetResult();
+                await delay;
             }
             catch (OperationCanceledException)
             {
@@ -129,14 +136,17 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             }
 
             return "{\"stopped\":true}"u8.ToArray();
-        }));
+        }), time);
 
-        var result = await Invoke(new FakeInvocation("req-deadline", "{}"u8.ToArray(),
-            DeadlineMs: DateTimeOffset.UtcNow.AddMilliseconds(4000).ToUnixTimeMilliseconds()));
+        var invocation = _api.InvokeAsync(new FakeInvocation("req-deadline", "{}"u8.ToArray(),
+            DeadlineMs: time.GetUtcNow().AddMilliseconds(4000).ToUnixTimeMilliseconds()));
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromMilliseconds(3500));
+        var result = await invocation.WaitAsync(TimeSpan.FromSeconds(30));
 
         result.IsError.Should().BeFalse();
         result.BodyText.Should().Be("{\"stopped\":true}");
-        remainingAtCancel.Should().BeGreaterThan(TimeSpan.Zero, "the token must fire while there is still time to answer");
+        remainingAtCancel.Should().Be(TimeSpan.FromMilliseconds(500), "the token fires while there is still time to answer");
     }
 
     [Fact]
