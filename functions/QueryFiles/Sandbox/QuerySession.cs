@@ -126,7 +126,7 @@ public sealed class QuerySession : IDisposable
     /// </summary>
     public string SerializeSql(string sql)
     {
-        if (NativeMethods.PreparedStatements.DuckDBPrepare(_connection, "SELECT json_serialize_sql($1)", out var prepared) != DuckDBState.Success)
+        if (NativeMethods.PreparedStatements.DuckDBPrepare(_connection, "SELECT json_serialize_sql(CAST($1 AS VARCHAR))", out var prepared) != DuckDBState.Success)
         {
             var message = NativeMethods.PreparedStatements.DuckDBPrepareError(prepared);
             prepared.Dispose();

@@ -121,7 +121,7 @@ public static partial class SqlPolicy
 
         if (element.TryGetProperty("function_name", out var name) && name.ValueKind == JsonValueKind.String)
         {
-            CheckFunction(name.GetString() ?? string.Empty, element);
+            CheckFunction(name.GetString() ?? string.Empty);
         }
 
         foreach (var member in element.EnumerateObject())
@@ -166,15 +166,9 @@ public static partial class SqlPolicy
             $"The query reads '{ProblemText.Printable(qualified, 128)}', which is neither one of its aliases ({string.Join(", ", aliases)}) nor a WITH query of its own: files are read only through their aliases, and the catalog cannot be read.");
     }
 
-    private static void CheckFunction(string name, JsonElement call)
+    // By name whatever the schema: main.current_setting is the same function.
+    private static void CheckFunction(string name)
     {
-        var qualified = (call.TryGetProperty("schema", out var schema) && schema.GetString() is { Length: > 0 })
-            || (call.TryGetProperty("catalog", out var catalog) && catalog.GetString() is { Length: > 0 });
-        if (qualified)
-        {
-            throw QueryProblems.InvalidQuery($"The function {name} is called with a schema or catalog; call functions by their name alone.");
-        }
-
         if (DeniedFunctions.Contains(name) || DeniedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
         {
             throw QueryProblems.InvalidQuery(
