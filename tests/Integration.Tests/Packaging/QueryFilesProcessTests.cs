@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Functions.Integration.Tests.Query;
 using Functions.LambdaKit.Http;
@@ -55,7 +54,7 @@ public sealed class QueryFilesProcessTests : IAsyncLifetime
         var refused = await InvokeAsync(QueryHarness.Body("SELECT * FROM read_csv('/etc/passwd')", [("cities", cities)]));
         var previousView = await InvokeAsync(QueryHarness.Body("SELECT * FROM regions", [("cities", cities)]));
 
-        QueryHarness.Rows(joined).Should().Equal("[\"Ana\",15.75,2]", "[\"Bo\",20.0,1]");
+        QueryHarness.Rows(joined).Should().Equal("[\"Ana\",15.75,2]", "[\"Bo\",20,1]");
         between.Should().BeEmpty("the working directory is removed after each call");
         parquet.StatusCode.Should().Be(200, parquet.Body);
         parquet.Body.Should().StartWith("city,population\r\nLima,");

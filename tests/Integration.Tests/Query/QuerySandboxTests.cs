@@ -154,7 +154,7 @@ public sealed class QuerySandboxTests : IAsyncLifetime
 
     private Dictionary<string, (long Size, DateTime Written, DateTime Accessed)> Snapshot() =>
         Directory.EnumerateFileSystemEntries(_query.Scratch, "*", SearchOption.AllDirectories)
-            .Where(p => !p.StartsWith(_query.WorkRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(p => p != _query.WorkRoot && !p.StartsWith(_query.WorkRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .ToDictionary(p => p, p => File.Exists(p)
                 ? (new FileInfo(p).Length, File.GetLastWriteTimeUtc(p), File.GetLastAccessTimeUtc(p))
                 : (-1L, Directory.GetLastWriteTimeUtc(p), DateTime.MinValue));
