@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using DuckDB.NET.Native;
 
@@ -77,7 +79,7 @@ public static unsafe class ValueWriter
                 writer.WriteStringValue(Decimal(Stored(shape.Storage, data, row), shape.Scale));
                 break;
             case DuckDBType.Varchar:
-                writer.WriteStringValue(Bytes(data, row));
+                Text(writer, Bytes(data, row));
                 break;
             case DuckDBType.Blob:
                 writer.WriteBase64StringValue(Bytes(data, row));
@@ -235,6 +237,20 @@ public static unsafe class ValueWriter
 
         digits = digits.PadLeft(scale + 1, '0');
         return $"{sign}{digits[..^scale]}.{digits[^scale..]}";
+    }
+
+    // DuckDB checks VARCHAR is UTF-8 where text enters it; should a value still not be, its
+    // invalid bytes become U+FFFD rather than the response failing.
+    private static void Text(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8)
+    {
+        if (Utf8.IsValid(utf8))
+        {
+            writer.WriteStringValue(utf8);
+        }
+        else
+        {
+            writer.WriteStringValue(Encoding.UTF8.GetString(utf8));
+        }
     }
 
     private static ReadOnlySpan<byte> Bytes(byte* data, ulong row)
