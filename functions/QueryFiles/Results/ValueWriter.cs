@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
@@ -49,7 +50,7 @@ public static unsafe class ValueWriter
                 writer.WriteNumberValue(((int*)data)[row]);
                 break;
             case DuckDBType.BigInt:
-                Integer(writer, (Int128)((long*)data)[row]);
+                Integer(writer, ((long*)data)[row]);
                 break;
             case DuckDBType.UnsignedTinyInt:
                 writer.WriteNumberValue(data[row]);
@@ -61,7 +62,7 @@ public static unsafe class ValueWriter
                 writer.WriteNumberValue(((uint*)data)[row]);
                 break;
             case DuckDBType.UnsignedBigInt:
-                Integer(writer, (UInt128)((ulong*)data)[row]);
+                Integer(writer, ((ulong*)data)[row]);
                 break;
             case DuckDBType.HugeInt:
                 Integer(writer, ((Int128*)data)[row]);
@@ -160,27 +161,18 @@ public static unsafe class ValueWriter
         writer.WriteEndArray();
     }
 
-    private static void Integer(Utf8JsonWriter writer, Int128 value)
+    private static void Integer<T>(Utf8JsonWriter writer, T value)
+        where T : IBinaryInteger<T>
     {
-        if (value >= -MaxSafeInteger && value <= MaxSafeInteger)
+        // Saturating: a value beyond long's range lands outside the safe range too.
+        var clamped = long.CreateSaturating(value);
+        if (clamped is >= -MaxSafeInteger and <= MaxSafeInteger)
         {
-            writer.WriteNumberValue((long)value);
+            writer.WriteNumberValue(clamped);
         }
         else
         {
-            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static void Integer(Utf8JsonWriter writer, UInt128 value)
-    {
-        if (value <= MaxSafeInteger)
-        {
-            writer.WriteNumberValue((long)value);
-        }
-        else
-        {
-            writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+            writer.WriteStringValue(value.ToString(null, CultureInfo.InvariantCulture));
         }
     }
 

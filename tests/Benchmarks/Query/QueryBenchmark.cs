@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Amazon.S3.Model;
 using Functions.EventStore;
@@ -51,7 +50,7 @@ internal static class QueryBenchmark
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, files, sql) in Cases)
         {
-            var line = await RunChildAsync(environment.Settings, Body(sql, files.Split(',').Select(f => (f, ids[f]))));
+            var line = await RunChildAsync(environment.Settings, QueryRequests.Body(sql, files.Split(',').Select(f => (f, ids[f]))));
             Console.WriteLine($"| {name} | {files.Replace(",", " + ", StringComparison.Ordinal)} | {line}");
         }
 
@@ -132,26 +131,6 @@ internal static class QueryBenchmark
         return process.ExitCode == 0
             ? output.Trim()
             : throw new InvalidOperationException($"The case failed (exit {process.ExitCode}): {output}{errors}");
-    }
-
-    private static string Body(string sql, IEnumerable<(string Alias, string Id)> files)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("sql", sql);
-            writer.WriteStartObject("files");
-            foreach (var (alias, id) in files)
-            {
-                writer.WriteString(alias, id);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static double Percentile(List<double> values, int percentile)

@@ -77,30 +77,8 @@ public sealed class QueryHarness : IAsyncDisposable
     public Functions.QueryFiles.Function Function() => new(Files.Env.Dynamo, Files.Env.S3, Files.Env.Settings, Settings, TimeProvider.System);
 
     /// <summary>A request body.</summary>
-    public static string Body(string sql, (string Alias, string Id)[] files, int? timeoutSeconds = null)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("sql", sql);
-            writer.WriteStartObject("files");
-            foreach (var (alias, id) in files)
-            {
-                writer.WriteString(alias, id);
-            }
-
-            writer.WriteEndObject();
-            if (timeoutSeconds is { } seconds)
-            {
-                writer.WriteNumber("timeoutSeconds", seconds);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string Body(string sql, (string Alias, string Id)[] files, int? timeoutSeconds = null) =>
+        QueryRequests.Body(sql, files, timeoutSeconds);
 
     public static JsonElement Json(APIGatewayHttpApiV2ProxyResponse response) => JsonDocument.Parse(response.Body!).RootElement.Clone();
 
