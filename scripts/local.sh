@@ -10,12 +10,13 @@ source "$(dirname "$0")/lib/moto.sh"
 
 usage() {
   cat <<USAGE
-Usage: scripts/local.sh [--port N] [--aot] [--fresh]
+Usage: scripts/local.sh [--port N] [--aot] [--fresh] [--state DIR]
 
   --port N   the HTTP API's port on 127.0.0.1 (default 4080)
   --aot      run the shipping Native AOT packages (scripts/package.sh --mode Aot; slower to
              build) instead of fast framework-dependent builds
-  --fresh    ignore what earlier runs cached (the provisioned stack, builds) and start over
+  --fresh    forget what earlier runs cached (the recorded stack, packages) and start over
+  --state    where this run keeps its logs, credentials and endpoints (default .local/run)
 
 Prints the endpoint, the demo tenants' credentials and a ready-to-paste curl example for every
 route once the system is up. Ctrl-C stops every process it started.
@@ -25,11 +26,13 @@ USAGE
 port=4080
 aot=0
 fresh=0
+run_dir=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="${2:?error: --port needs a number}"; shift 2 ;;
     --aot) aot=1; shift ;;
     --fresh) fresh=1; shift ;;
+    --state) run_dir="${2:?error: --state needs a folder}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
@@ -47,27 +50,37 @@ if ! python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(
   die "port $port on 127.0.0.1 is in use: a local cloud (or another program) is already running there. Stop it, or choose another port with --port."
 fi
 
-state="$REPO_ROOT/.local"
-[[ "$fresh" -eq 0 ]] || rm -rf "$state"
-mkdir -p "$state/logs" "$state/provision"
+# .local/cache: what later runs reuse (the recorded stack, AOT packages). The run folder: this
+# run's logs, credentials and endpoints.
+cache_root="$REPO_ROOT/.local/cache"
+[[ "$fresh" -eq 0 ]] || rm -rf "$cache_root"
+state="${run_dir:-$REPO_ROOT/.local/run}"
+mkdir -p "$cache_root" "$state"
+state="$(cd "$state" && pwd)"
+rm -rf "$state/logs" && mkdir -p "$state/logs"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
 
 started=$SECONDS
 step_started=$SECONDS
-step() { # step "what": prints the previous step's time, then announces the next
-  printf '[%5ds] %s\n' "$((SECONDS - started))" "$1"
-  step_started=$SECONDS
-}
+step() { printf '[%5ds] %s\n' "$((SECONDS - started))" "$1"; step_started=$SECONDS; }
 done_step() { printf '        done in %d s\n' "$((SECONDS - step_started))"; }
 
 local_cloud_pid=""
+recording_pid=""
 cleanup() {
   trap - EXIT INT TERM
   if [[ -n "$local_cloud_pid" ]] && kill -0 "$local_cloud_pid" 2>/dev/null; then
-    kill -INT "$local_cloud_pid" 2>/dev/null || true
+    # TERM, not INT: a background job of a script ignores SIGINT. The local cloud stops its
+    # function processes on TERM.
+    kill -TERM "$local_cloud_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$local_cloud_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$local_cloud_pid" 2>/dev/null || true
     wait "$local_cloud_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$recording_pid" ]]; then
+    kill "$recording_pid" 2>/dev/null || true
+    wait "$recording_pid" 2>/dev/null || true
   fi
   moto_stop
   echo "local cloud stopped"
@@ -75,140 +88,108 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- moto -------------------------------------------------------------------------------
-step "starting moto_server"
-export MOTO_RECORDER_FILEPATH="$state/provision/recording.jsonl"
-: >"$MOTO_RECORDER_FILEPATH"
-moto_start "$state/logs/moto.log"
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
-export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
-echo "        $MOTO_ENDPOINT (pid $MOTO_PID)"
-done_step
+# --- the stack --------------------------------------------------------------------------
+# The stack is applied once and recorded, on a moto that handles one request at a time with
+# seeded identifiers; every start replays the recording into a fresh moto, which recreates the
+# same stack, with the same identifiers, in seconds. The recording is reused while the
+# Terraform configuration, the manifest and moto stay the same.
+provision_key="$(python3 "$REPO_ROOT/scripts/lib/local_stack.py" key "$REPO_ROOT")"
+cache="$cache_root/stack-$provision_key"
+seed=20261201
 
-# --- provision ----------------------------------------------------------------------------
-# The stack is applied once and recorded: moto's identifiers are seeded, so replaying the
-# recorded requests into a fresh moto rebuilds the same stack, with the same ids, in seconds.
-# The recording is reused while the Terraform configuration, the manifest and moto are unchanged.
-provision_key="$(python3 - "$REPO_ROOT" <<'PY'
-import hashlib, pathlib, sys, importlib.metadata
-root = pathlib.Path(sys.argv[1])
-h = hashlib.sha256(importlib.metadata.version("moto").encode())
-files = sorted(p for p in (root / "terraform").rglob("*") if p.is_file() and ".terraform" not in p.parts and p.suffix in (".tf", ".hcl", ".json"))
-files += [root / "functions/functions.json", root / "tests/terraform/moto_override.tf.template", root / "scripts/local.sh"]
-for p in files:
-    h.update(str(p.relative_to(root)).encode()); h.update(p.read_bytes())
-print(h.hexdigest()[:16])
-PY
-)"
-cache="$state/provision/$provision_key"
-curl -fsS -X POST "$MOTO_ENDPOINT/moto-api/seed?a=20261201" >/dev/null
-if [[ -f "$cache/recording.jsonl" && -f "$cache/outputs.json" ]]; then
-  step "provisioning the app stack into moto: replaying the recorded apply ($provision_key)"
-  curl -fsS -X POST --data-binary "@$cache/recording.jsonl" "$MOTO_ENDPOINT/moto-api/recorder/upload-recording" >/dev/null
-  curl -fsS -X POST "$MOTO_ENDPOINT/moto-api/recorder/replay-recording" >/dev/null
-  aws dynamodb describe-table --table-name functions-local-events >/dev/null 2>&1 \
-    || die "replaying the recorded stack did not recreate it; run again with --fresh"
-else
-  step "provisioning the app stack into moto with terraform apply (recorded for the next start)"
-  rm -rf "$cache" && mkdir -p "$cache"
-  work="$state/provision/work"
+record_stack() {
+  local work="$cache_root/work-$$" rport endpoint status=0
   rm -rf "$work" && mkdir -p "$work/repo/functions"
+  rport="$(free_port)"
+  MOTO_RECORDER_FILEPATH="$work/recording.jsonl" python3 "$REPO_ROOT/scripts/lib/moto_serial.py" 127.0.0.1 "$rport" \
+    >"$state/logs/moto-recording.log" 2>&1 &
+  recording_pid=$!
+  endpoint="http://127.0.0.1:$rport"
+  for _ in $(seq 1 60); do curl -fsS "$endpoint/moto-api/" >/dev/null 2>&1 && break; sleep 0.25; done
+  curl -fsS -X POST "$endpoint/moto-api/seed?a=$seed" >/dev/null
+  curl -fsS -X POST "$endpoint/moto-api/recorder/start-recording" >/dev/null
   cp -R "$REPO_ROOT/terraform" "$work/repo/terraform"
   cp "$REPO_ROOT/functions/functions.json" "$work/repo/functions/"
   rm -rf "$work/repo/terraform/app/.terraform"
-  sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
-  use_provider_mirror "$state/provision"
-  export TF_DATA_DIR="$state/provision/terraform-data"
-  curl -fsS -X POST "$MOTO_ENDPOINT/moto-api/recorder/start-recording" >/dev/null
-  # The app's zips must exist (versioned, write-once) before the functions point at them.
-  python3 - "$work/fn.zip" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr("bootstrap", "#!/bin/sh\n")
-PY
-  aws s3api create-bucket --bucket functions-artifacts-local >/dev/null
-  aws s3api put-bucket-versioning --bucket functions-artifacts-local --versioning-configuration Status=Enabled
-  for name in $(manifest_functions); do
-    aws s3api put-object --bucket functions-artifacts-local --key "0.0.0/$name.zip" --body "$work/fn.zip" >/dev/null
-  done
-  app="$work/repo/terraform/app"
-  (cd "$app" && terraform init -input=false -no-color >"$state/logs/terraform-init.log" 2>&1) \
-    || { cat "$state/logs/terraform-init.log"; die "terraform init failed"; }
-  # One request at a time: the seeded identifiers then come out in the recorded order on replay.
-  (cd "$app" && terraform apply -auto-approve -input=false -no-color -parallelism=1 -state="$work/local.tfstate" \
-     -var environment=local -var region=us-east-1 -var release_version=0.0.0 -var package_type=Zip \
-     -var artifact_bucket=functions-artifacts-local -var deletion_protection=false -var force_destroy_data=true \
-     -var log_retention_days=1 >"$state/logs/terraform-apply.log" 2>&1) \
-    || { tail -40 "$state/logs/terraform-apply.log"; die "terraform apply into moto failed (full log: $state/logs/terraform-apply.log)"; }
-  curl -fsS -X POST "$MOTO_ENDPOINT/moto-api/recorder/stop-recording" >/dev/null
-  (cd "$app" && terraform output -json -state="$work/local.tfstate") >"$cache/outputs.json"
-  curl -fsS "$MOTO_ENDPOINT/moto-api/recorder/download-recording" >"$cache/recording.jsonl"
-  unset TF_DATA_DIR
+  sed "s|@ENDPOINT@|$endpoint|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
+  use_provider_mirror "$work"
+  # The functions' zips must exist (versioned, write-once) before the functions point at them.
+  python3 "$REPO_ROOT/scripts/lib/local_stack.py" artifacts "$endpoint" "$REPO_ROOT/functions/functions.json"
+  (cd "$work/repo/terraform/app" \
+     && TF_DATA_DIR="$cache_root/terraform-data" terraform init -input=false -no-color >"$state/logs/terraform-init.log" 2>&1 \
+     && TF_DATA_DIR="$cache_root/terraform-data" terraform apply -auto-approve -input=false -no-color -state="$work/local.tfstate" \
+          -var environment=local -var region=us-east-1 -var release_version=0.0.0 -var package_type=Zip \
+          -var artifact_bucket=functions-artifacts-local -var deletion_protection=false -var force_destroy_data=true \
+          -var log_retention_days=1 >"$state/logs/terraform-apply.log" 2>&1 \
+     && TF_DATA_DIR="$cache_root/terraform-data" terraform output -json -state="$work/local.tfstate" >"$work/outputs.json") || status=$?
+  curl -fsS -X POST "$endpoint/moto-api/recorder/stop-recording" >/dev/null 2>&1 || true
+  kill "$recording_pid" 2>/dev/null || true
+  wait "$recording_pid" 2>/dev/null || true
+  recording_pid=""
+  if [[ "$status" -ne 0 ]]; then
+    tail -40 "$state/logs/terraform-apply.log" 2>/dev/null || cat "$state/logs/terraform-init.log"
+    rm -rf "$work"
+    die "terraform apply into moto failed (logs: $state/logs/terraform-init.log and terraform-apply.log)"
+  fi
+  # A complete cache or none: a concurrent or interrupted run never sees half of one.
+  mkdir -p "$work/stack"
+  mv "$work/recording.jsonl" "$work/outputs.json" "$work/stack/"
+  mv -T "$work/stack" "$cache" 2>/dev/null || true
+  rm -rf "$work"
+}
+
+if [[ ! -f "$cache/recording.jsonl" || ! -f "$cache/outputs.json" ]]; then
+  step "recording the app stack: terraform apply into moto (once; later starts replay it)"
+  record_stack
+  done_step
 fi
+
+step "starting moto_server and replaying the recorded stack ($provision_key)"
+export MOTO_RECORDER_FILEPATH="$state/moto-replay.jsonl"
+moto_start "$state/logs/moto.log"
+echo "        $MOTO_ENDPOINT (pid $MOTO_PID)"
+curl -fsS -X POST "$MOTO_ENDPOINT/moto-api/seed?a=$seed" >/dev/null
+curl -fsS -X POST -H 'Content-Type: application/octet-stream' --data-binary "@$cache/recording.jsonl" \
+  "$MOTO_ENDPOINT/moto-api/recorder/upload-recording" >/dev/null
+curl -fsS -X POST "$MOTO_ENDPOINT/moto-api/recorder/replay-recording" >/dev/null
+aws --endpoint-url "$MOTO_ENDPOINT" dynamodb describe-table --table-name functions-local-events >/dev/null 2>&1 \
+  || die "replaying the recorded stack did not recreate it; run again with --fresh"
+cp "$cache/outputs.json" "$state/outputs.json"
+echo "$MOTO_ENDPOINT" >"$state/moto-endpoint"
 done_step
 
 # --- build ------------------------------------------------------------------------------
 if [[ "$aot" -eq 1 ]]; then
-  step "building the functions as Native AOT packages (scripts/package.sh --mode Aot)"
-  "$REPO_ROOT/scripts/package.sh" --mode Aot --out "$state/aot" >"$state/logs/build.log" 2>&1 \
+  step "building the functions as Native AOT packages (scripts/package.sh --mode Aot) and the local cloud"
+  "$REPO_ROOT/scripts/package.sh" --mode Aot --out "$cache_root/aot" >"$state/logs/build.log" 2>&1 \
     || { tail -30 "$state/logs/build.log"; die "packaging failed (full log: $state/logs/build.log)"; }
-  functions_dir="$state/aot"
+  functions_dir="$cache_root/aot"
+  projects=(tools/LocalCloud/LocalCloud.csproj)
 else
-  step "building the functions (framework-dependent, incremental)"
+  step "building the functions (framework-dependent, incremental) and the local cloud"
   functions_dir="$REPO_ROOT/functions"
+  mapfile -t projects < <(for name in $(manifest_functions); do manifest_project "$name"; done)
+  projects+=(tools/LocalCloud/LocalCloud.csproj)
 fi
-# One build of every function and the local cloud (a solution filter: one MSBuild run).
-python3 - "$REPO_ROOT" "$state/local.slnf" <<'PY2'
-import json, sys
-root, out = sys.argv[1], sys.argv[2]
-projects = [f["project"] for f in json.load(open(f"{root}/functions/functions.json"))["functions"]]
-projects.append("tools/LocalCloud/LocalCloud.csproj")
-json.dump({"solution": {"path": f"{root}/Functions.sln", "projects": [p.replace("/", "\\") for p in projects]}}, open(out, "w"), indent=2)
-PY2
-dotnet build "$state/local.slnf" -c Release --nologo -v quiet -clp:ErrorsOnly >>"$state/logs/build.log" 2>&1 \
+# One MSBuild run for all of them (a solution filter).
+python3 "$REPO_ROOT/scripts/lib/local_stack.py" slnf "$REPO_ROOT" "$cache_root/local.slnf" "${projects[@]}"
+dotnet build "$cache_root/local.slnf" -c Release --nologo -v quiet -clp:ErrorsOnly >>"$state/logs/build.log" 2>&1 \
   || { tail -30 "$state/logs/build.log"; die "the build failed (full log: $state/logs/build.log)"; }
 done_step
 
 # --- demo tenants -----------------------------------------------------------------------
 step "creating the demo tenants (IAM users in moto)"
-api_id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api_id"]["value"])' "$cache/outputs.json")"
-python3 - "$state/credentials" "$api_id" <<'PY'
-import json, subprocess, sys
-path, api_id = sys.argv[1], sys.argv[2]
-endpoint = __import__("os").environ["AWS_ENDPOINT_URL"]
-def aws(*args):
-    return json.loads(subprocess.run(["aws", "--endpoint-url", endpoint, *args, "--output", "json"], check=True, capture_output=True, text=True).stdout or "{}")
-invoke = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke",
-          "Resource": f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*"}]}
-lines = []
-for user, allowed in (("alice", True), ("bob", True), ("mallory", False)):
-    aws("iam", "create-user", "--user-name", user)
-    if allowed:
-        aws("iam", "put-user-policy", "--user-name", user, "--policy-name", "invoke-api", "--policy-document", json.dumps(invoke))
-    key = aws("iam", "create-access-key", "--user-name", user)["AccessKey"]
-    lines += [f"[{user}]", f"aws_access_key_id = {key['AccessKeyId']}", f"aws_secret_access_key = {key['SecretAccessKey']}", ""]
-open(path, "w").write("\n".join(lines))
-PY
+python3 "$REPO_ROOT/scripts/lib/local_stack.py" tenants "$MOTO_ENDPOINT" "$state/outputs.json" "$state/credentials"
 done_step
 
 # --- the local cloud --------------------------------------------------------------------
 step "starting tools/LocalCloud on 127.0.0.1:$port"
-ready="$state/logs/localcloud.ready"
+ready="$state/localcloud.ready"
 rm -f "$ready"
 dotnet "$REPO_ROOT/tools/LocalCloud/bin/Release/net10.0/LocalCloud.dll" \
-  --moto "$MOTO_ENDPOINT" --manifest "$REPO_ROOT/functions/functions.json" --outputs "$cache/outputs.json" \
-  --functions "$functions_dir" --port "$port" --logs "$state/logs" \
-  > >(tee "$state/logs/localcloud.log" | python3 -u -c '
-import json, sys
-ready = sys.argv[1]
-for line in sys.stdin:
-    sys.stdout.write(line)
-    try:
-        if json.loads(line).get("event") == "ready":
-            open(ready, "w").write(line)
-    except ValueError:
-        pass
-' "$ready") 2>&1 &
+  --moto "$MOTO_ENDPOINT" --manifest "$REPO_ROOT/functions/functions.json" --outputs "$state/outputs.json" \
+  --functions "$functions_dir" --port "$port" --logs "$state/logs" --ready-file "$ready" \
+  > >(tee "$state/logs/localcloud.log") 2>&1 &
 local_cloud_pid=$!
 for _ in $(seq 1 600); do
   [[ -s "$ready" ]] && break
@@ -216,38 +197,8 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [[ -s "$ready" ]] || die "tools/LocalCloud did not report ready within 60 s; see $state/logs/localcloud.log"
-lambda_endpoint="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lambda_endpoint"])' "$ready")"
 done_step
 
-endpoint="http://127.0.0.1:$port"
-python3 - "$state/credentials" "$endpoint" "$REPO_ROOT/functions/functions.json" "$lambda_endpoint" <<'PY'
-import configparser, json, sys
-creds, endpoint, manifest, lambda_endpoint = sys.argv[1:5]
-c = configparser.ConfigParser(); c.read(creds)
-alice = c["alice"]
-sig = f"--aws-sigv4 'aws:amz:us-east-1:execute-api' --user '{alice['aws_access_key_id']}:{alice['aws_secret_access_key']}'"
-examples = {
-    "GET /objects": f"curl -s {sig} '{endpoint}/objects?prefix=files%2F&limit=10'",
-    "POST /events": f"curl -s {sig} -H 'content-type: application/json' -d '{{\"id\":\"order-1\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5}}}}' '{endpoint}/events'",
-    "GET /events/{id}": f"curl -s {sig} '{endpoint}/events/order-1'",
-    "GET /events": f"curl -s {sig} '{endpoint}/events?type=order.placed&limit=10'",
-    "POST /files": f"curl -s {sig} -H 'content-type: text/csv' --data-binary $'city,population\\nOslo,709037\\n' '{endpoint}/files?name=cities.csv'",
-    "POST /files/uploads": f"curl -s {sig} -H 'content-type: application/json' -d '{{\"name\":\"big.csv\",\"size\":27,\"contentType\":\"text/csv\"}}' '{endpoint}/files/uploads'",
-    "GET /files/{id}": f"curl -s {sig} '{endpoint}/files/<id from POST /files>'",
-}
-routes = [r for f in json.load(open(manifest))["functions"] for r in f.get("routes", [])]
-print()
-print(f"Local cloud ready: {endpoint}  (every route needs SigV4, service execute-api, region us-east-1)")
-print(f"Lambda Invoke API: {lambda_endpoint}  (aws lambda invoke --endpoint-url {lambda_endpoint} ...)")
-print(f"Credentials: {creds}  (profiles alice and bob may invoke the API; mallory may not)")
-for user in ("alice", "bob", "mallory"):
-    print(f"  {user}: {c[user]['aws_access_key_id']} / {c[user]['aws_secret_access_key']}")
-print()
-for route in routes:
-    print(f"# {route}")
-    print(examples.get(route, f"curl -s {sig} '{endpoint}{route.split(' ', 1)[1]}'"))
-print()
-print("Logs: .local/logs/ (one file per function). Ctrl-C stops everything.")
-PY
+python3 "$REPO_ROOT/scripts/lib/local_stack.py" examples "$state" "http://127.0.0.1:$port" "$REPO_ROOT/functions/functions.json"
 echo "Local cloud ready in $((SECONDS - started)) s"
 wait "$local_cloud_pid"

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Functions.LocalCloud;
@@ -125,6 +126,9 @@ app.Run(context =>
         : runtimeApi.HandleAsync(context);
 });
 
+// The stream's ARN ends in a label moto takes from the clock when the table is created, so it is
+// read from the table itself rather than from the recorded outputs.
+using var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { ServiceURL = options.MotoEndpoint, AuthenticationRegion = options.Region });
 var pollers = new List<Task>();
 foreach (var source in outputs.EventSources)
 {
@@ -133,9 +137,17 @@ foreach (var source in outputs.EventSources)
         continue;
     }
 
-    pollers.Add(source.Source == "events_table_stream"
-        ? Task.Run(() => new StreamPoller(source, source.EventSourceArn, new DynamoDbStreamsClient(http, options.MotoEndpoint, options.Region), sqs, host, time, log).RunAsync(stopping.Token))
-        : Task.Run(() => new QueuePoller(source, sqs, host, time, log).RunAsync(stopping.Token)));
+    if (source.Source == "events_table_stream")
+    {
+        var table = outputs.Text("events_table") ?? throw new InvalidOperationException("The stack outputs have no events_table.");
+        var streamArn = (await dynamo.DescribeTableAsync(table, stopping.Token)).Table.LatestStreamArn;
+        var streams = new DynamoDbStreamsClient(http, options.MotoEndpoint, options.Region);
+        pollers.Add(Task.Run(() => new StreamPoller(source, streamArn, streams, sqs, host, time, log).RunAsync(stopping.Token)));
+    }
+    else
+    {
+        pollers.Add(Task.Run(() => new QueuePoller(source, sqs, host, time, log).RunAsync(stopping.Token)));
+    }
 }
 
 foreach (var (_, scheduleName) in outputs.Schedules)
@@ -149,9 +161,19 @@ foreach (var (_, scheduleName) in outputs.Schedules)
 }
 
 await app.StartAsync();
-log.Write("ready", ("endpoint", $"http://127.0.0.1:{gatewayPort}"), ("runtime_api", $"127.0.0.1:{runtimePort}"),
+var readyFields = new (string Name, object? Value)[]
+{
+    ("endpoint", $"http://127.0.0.1:{gatewayPort}"), ("runtime_api", $"127.0.0.1:{runtimePort}"),
     ("lambda_endpoint", $"http://127.0.0.1:{runtimePort}"), ("functions", hosts.Count), ("routes", manifest.Sum(f => f.Routes.Count)),
-    ("event_sources", outputs.EventSources.Count), ("schedules", outputs.Schedules.Count));
+    ("event_sources", outputs.EventSources.Count), ("schedules", outputs.Schedules.Count),
+};
+log.Write("ready", readyFields);
+if (options.ReadyFile is { } readyFile)
+{
+    var line = new StringWriter();
+    new LocalLog(line, time).Write("ready", readyFields);
+    await File.WriteAllTextAsync(readyFile, line.ToString());
+}
 
 var lifetime = app.Services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
 lifetime?.ApplicationStopping.Register(stopping.Cancel);

@@ -16,6 +16,7 @@ namespace Functions.LocalCloud.Config;
 /// <param name="FunctionsDir">A folder with one sub-folder per function: a <c>bootstrap</c> (Native AOT) or a framework-dependent <c>&lt;Name&gt;.dll</c>.</param>
 /// <param name="DefaultConcurrency">Instances per function when the manifest reserves none.</param>
 /// <param name="LogDir">Where each function's output is kept, one file per function (optional).</param>
+/// <param name="ReadyFile">Written with the "ready" line once everything listens (optional).</param>
 internal sealed record LocalCloudOptions(
     int GatewayPort,
     int RuntimePort,
@@ -25,12 +26,13 @@ internal sealed record LocalCloudOptions(
     string OutputsPath,
     string FunctionsDir,
     int DefaultConcurrency,
-    string? LogDir)
+    string? LogDir,
+    string? ReadyFile)
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
         Usage: LocalCloud --moto URL --manifest FILE --outputs FILE --functions DIR
-                          [--port N] [--runtime-port N] [--region R] [--concurrency N] [--logs DIR]
+                          [--port N] [--runtime-port N] [--region R] [--concurrency N] [--logs DIR] [--ready-file FILE]
         """;
 
     /// <summary>Parses the command line.</summary>
@@ -64,7 +66,7 @@ internal sealed record LocalCloudOptions(
                 : throw new ArgumentException($"--{name} must be a whole number from {min} to {max}, not '{text}'.");
         }
 
-        var known = new HashSet<string>(StringComparer.Ordinal) { "moto", "manifest", "outputs", "functions", "port", "runtime-port", "region", "concurrency", "logs" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "moto", "manifest", "outputs", "functions", "port", "runtime-port", "region", "concurrency", "logs", "ready-file" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}.");
@@ -79,6 +81,7 @@ internal sealed record LocalCloudOptions(
             Required("outputs"),
             Required("functions"),
             Number("concurrency", 10, 1, 1000),
-            values.GetValueOrDefault("logs"));
+            values.GetValueOrDefault("logs"),
+            values.GetValueOrDefault("ready-file"));
     }
 }

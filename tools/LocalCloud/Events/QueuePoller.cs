@@ -57,6 +57,8 @@ internal sealed class QueuePoller(
                     MessagesDone += done.Count;
                 }
 
+                log.Write("batch-done", ("kind", "queue"), ("function", settings.FunctionName), ("received", messages.Count), ("deleted", done.Count));
+
                 if (done.Count < messages.Count)
                 {
                     log.Write("batch-failed", ("kind", "queue"), ("function", settings.FunctionName), ("messages", messages.Count - done.Count),

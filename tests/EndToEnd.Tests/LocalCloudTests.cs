@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Functions.TestSupport;
+
+namespace Functions.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system through the local cloud, with clients nobody here wrote: every route, the
+/// stream and queue pollers, tenant isolation, API Gateway's SigV4 and IAM refusals, concurrency
+/// and nothing lost on the event sources.
+/// </summary>
+[Collection(LocalCloudCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public sealed class LocalCloudTests(LocalCloudFixture cloud)
+{
+    private static readonly TimeSpan PollerLimit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Events_CreateGetAndQuery_RoundTripThroughTheGateway()
+    {
+        var id = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"id\":\"{id}\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5,\"emoji\":\"😀\"}}}}", "application/json");
+        var fetched = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}");
+        var processed = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}"),
+            a => a.Json.GetProperty("status").GetString() == "processed", PollerLimit);
+        var listed = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?type=order.placed&limit=50");
+
+        created.Status.Should().Be(201, created.Body);
+        created.Headers["location"].Should().Be($"/events/{id}");
+        created.Headers.Should().ContainKey("apigw-requestid");
+        fetched.Status.Should().Be(200);
+        fetched.Json.GetProperty("payload").GetProperty("emoji").GetString().Should().Be("😀");
+        processed.Json.GetProperty("status").GetString().Should().Be("processed", "the stream poller hands the INSERT to ProcessRecords");
+        listed.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).Should().Contain(id);
+    }
+
+    [Fact]
+    public async Task Files_DirectUpload_BecomesReadyThroughTheStreamPollerAndIsListed()
+    {
+        var uploaded = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/files?name=cities.csv", "city,population\nOslo,709037\nLima,10719188\n", "text/csv");
+        var id = uploaded.Json.GetProperty("id").GetString()!;
+
+        var ready = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/files/{id}"),
+            a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
+        var objects = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/objects?prefix=files%2F");
+
+        uploaded.Status.Should().Be(201, uploaded.Body);
+        ready.Json.GetProperty("status").GetString().Should().Be("ready", ready.Body);
+        ready.Json.GetProperty("schema").GetProperty("rows").GetInt64().Should().Be(2);
+        objects.Status.Should().Be(200);
+        objects.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()).Should().Contain("files/" + id);
+    }
+
+    [Fact]
+    public async Task Files_PresignedUpload_GoesThroughMotoS3TheQueuePollerAndTheStream()
+    {
+        var content = "a,b\n1,2\n3,4\n";
+        var created = await Clients.Curl(cloud.Bob, "POST", $"{cloud.Endpoint}/files/uploads",
+            $"{{\"name\":\"big.csv\",\"size\":{content.Length},\"contentType\":\"text/csv\"}}", "application/json");
+        created.Status.Should().Be(201, created.Body);
+        var upload = created.Json.GetProperty("upload");
+        var put = new List<string> { "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "--data-binary", content };
+        foreach (var header in upload.GetProperty("headers").EnumerateObject())
+        {
+            put.AddRange(["-H", $"{header.Name}: {header.Value.GetString()}"]);
+        }
+
+        put.Add(upload.GetProperty("url").GetString()!);
+        using (var curl = Process.Start(new ProcessStartInfo("curl", put) { RedirectStandardOutput = true })!)
+        {
+            (await curl.StandardOutput.ReadToEndAsync()).Should().Be("200");
+            await curl.WaitForExitAsync();
+        }
+
+        var id = created.Json.GetProperty("id").GetString()!;
+        var ready = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/files/{id}"),
+            a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
+
+        ready.Json.GetProperty("status").GetString().Should().Be("ready", "the S3 notification reached the queue poller, then the stream poller: " + ready.Body);
+    }
+
+    [Fact]
+    public async Task Tenants_BobCannotReadListOrLearnOfAlicesData()
+    {
+        var id = "private-" + Guid.NewGuid().ToString("N")[..8];
+        (await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"id\":\"{id}\",\"type\":\"secret\",\"payload\":{{}}}}", "application/json")).Status.Should().Be(201);
+
+        var asBob = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events/{id}");
+        var absent = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events/never-{id}");
+        var bobsList = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events?type=secret");
+
+        asBob.Status.Should().Be(404);
+        asBob.Json.GetProperty("detail").GetString().Should().Be(absent.Json.GetProperty("detail").GetString()!.Replace("never-", string.Empty, StringComparison.Ordinal));
+        bobsList.Json.GetProperty("items").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Auth_SignedByBotocore_HeaderAndPresignedForms_AreAccepted()
+    {
+        var header = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=1");
+        var presigned = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=1", presign: true);
+
+        header.Status.Should().Be(200, header.Body);
+        presigned.Status.Should().Be(200, presigned.Body);
+    }
+
+    [Fact]
+    public async Task Auth_EveryRefusal_IsApiGateways403()
+    {
+        var unsigned = await Clients.Curl(null, "GET", $"{cloud.Endpoint}/events");
+        var tampered = await Clients.Botocore(cloud.Alice, "POST", $"{cloud.Endpoint}/events", "{\"type\":\"t\",\"payload\":{}}", "application/json", tamperBody: true);
+        var expired = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events", shiftSeconds: -600);
+        var future = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events", shiftSeconds: 600);
+        var wrongService = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events", service: "s3");
+        var notAllowed = await Clients.Curl(cloud.Mallory, "GET", $"{cloud.Endpoint}/events");
+        var unknownKey = await Clients.Curl(new Credentials("AKIAUNKNOWNKEY000000", "secret"), "GET", $"{cloud.Endpoint}/events");
+
+        foreach (var answer in new[] { unsigned, tampered, expired, future, wrongService, notAllowed, unknownKey })
+        {
+            answer.Status.Should().Be(403, answer.Body);
+        }
+
+        tampered.Headers["x-amzn-ErrorType"].Should().StartWith("InvalidSignatureException");
+        tampered.Body.Should().Contain("The request signature we calculated does not match the signature you provided");
+        expired.Body.Should().Contain("Signature expired");
+        future.Body.Should().Contain("Signature not yet current");
+        notAllowed.Headers["x-amzn-ErrorType"].Should().StartWith("AccessDeniedException");
+        notAllowed.Body.Should().Contain("is not authorized to perform: execute-api:Invoke");
+        unknownKey.Body.Should().Contain("The security token included in the request is invalid");
+    }
+
+    [Fact]
+    public async Task Gateway_UnknownRouteAndOversizedBody_AreAnsweredAsApiGatewayAnswers()
+    {
+        var unknown = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/nowhere");
+        var tooLarge = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", new string('x', (10 * 1024 * 1024) + 1), "application/json");
+
+        unknown.Status.Should().Be(404);
+        unknown.Body.Should().Be("{\"message\":\"Not Found\"}");
+        tooLarge.Status.Should().Be(413);
+        tooLarge.Body.Should().Be("{\"message\":\"Request Entity Too Large\"}");
+    }
+
+    [Fact]
+    public async Task Concurrency_FiftyRequestsAcrossRoutes_AreAllAnsweredByMoreThanOneInstance()
+    {
+        var before = cloud.Events("instance-started").Count;
+        var requests = Enumerable.Range(0, 50).Select(i => (i % 3) switch
+        {
+            0 => Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"type\":\"load\",\"payload\":{{\"n\":{i}}}}}", "application/json"),
+            1 => Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events?type=load"),
+            _ => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/objects"),
+        });
+
+        var answers = await Task.WhenAll(requests);
+
+        answers.Should().OnlyContain(a => a.Status == 200 || a.Status == 201 || a.Status == 429);
+        answers.Count(a => a.Status is 200 or 201).Should().BeGreaterThan(40);
+        (cloud.Events("instance-started").Count - before).Should().BeGreaterThan(1, "concurrent requests start more instances");
+    }
+
+    [Fact]
+    public async Task EventSources_TwoThousandMessagesWithOnePercentPoison_ProcessedPlusDeadLetteredIsTwoThousand()
+    {
+        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("testing", "testing"), new AmazonSQSConfig { ServiceURL = cloud.MotoEndpoint, AuthenticationRegion = "us-east-1" });
+        var queue = (await sqs.GetQueueUrlAsync("functions-local-uploads")).QueueUrl;
+        var dlq = (await sqs.GetQueueUrlAsync("functions-local-uploads-dlq")).QueueUrl;
+
+        // The stack's visibility timeout is 12 minutes (6 × the processor's timeout); a poison
+        // message needs five of them to reach the dead-letter queue. One second keeps the test short.
+        await sqs.SetQueueAttributesAsync(queue, new Dictionary<string, string> { ["VisibilityTimeout"] = "1" });
+        var logStart = cloud.Log.Length;
+        const string TestEvent = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"b\"}";
+        for (var batch = 0; batch < 200; batch++)
+        {
+            await sqs.SendMessageBatchAsync(queue, [.. Enumerable.Range(0, 10).Select(i =>
+                new SendMessageBatchRequestEntry($"m{i}", (batch * 10) + i is var n && n % 100 == 7 ? "poison: not an S3 notification" : TestEvent))]);
+        }
+
+        var deadLettered = await Clients.EventuallyAsync(() => CountAsync(sqs, dlq), n => n >= 20, TimeSpan.FromMinutes(3));
+        var left = await Clients.EventuallyAsync(() => CountAsync(sqs, queue), n => n == 0, TimeSpan.FromMinutes(1));
+        var processed = Deleted(cloud.Log[logStart..]);
+
+        deadLettered.Should().Be(20);
+        left.Should().Be(0);
+        (processed + deadLettered).Should().Be(2000, "every message is either processed or dead-lettered");
+    }
+
+    [Fact]
+    public async Task Reconcile_ScriptRunsAgainstTheLocalCloudsLambdaEndpoint()
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "reconcile.sh"), "--function", "functions-local-ProcessRecords", "--older-than", "0", "--region", "us-east-1", "--endpoint-url", cloud.LambdaEndpoint })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        process.ExitCode.Should().Be(0, output);
+        output.Should().Contain("failed 0, complete True");
+    }
+
+    private static async Task<int> CountAsync(IAmazonSQS sqs, string queue)
+    {
+        var attributes = await sqs.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
+    }
+
+    private static int Deleted(string log) =>
+        log.Split('\n')
+            .Where(l => l.Contains("\"event\":\"batch-done\"", StringComparison.Ordinal) && l.Contains("\"kind\":\"queue\"", StringComparison.Ordinal))
+            .Sum(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("deleted").GetInt32());
+}
