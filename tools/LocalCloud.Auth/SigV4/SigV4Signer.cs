@@ -14,14 +14,20 @@ internal static class SigV4Signer
     /// <summary>
     /// <paramref name="request"/> with <c>X-Amz-Date</c>, <c>X-Amz-Security-Token</c> (for a
     /// session) and <c>Authorization</c> added. Signs <paramref name="headersToSign"/>, or every
-    /// header the request has plus those added.
+    /// header the request has plus those added. With <paramref name="dateHeader"/> the time goes
+    /// in an RFC 1123 <c>Date</c> header instead of <c>X-Amz-Date</c>.
     /// </summary>
     public static IncomingRequest SignWithHeader(
         IncomingRequest request, SigningCredentials credentials, string region, string service, DateTimeOffset time,
-        IEnumerable<string>? headersToSign = null, bool normalizePath = true)
+        IEnumerable<string>? headersToSign = null, bool normalizePath = true, bool dateHeader = false)
     {
         var amzDate = SigV4Canonical.FormatDateTime(time);
-        var headers = new List<KeyValuePair<string, string>>(request.Headers) { new("X-Amz-Date", amzDate) };
+        var headers = new List<KeyValuePair<string, string>>(request.Headers)
+        {
+            dateHeader
+                ? new("Date", time.UtcDateTime.ToString("r", System.Globalization.CultureInfo.InvariantCulture))
+                : new("X-Amz-Date", amzDate),
+        };
         if (credentials.SessionToken is not null)
         {
             headers.Add(new("X-Amz-Security-Token", credentials.SessionToken));
@@ -30,7 +36,7 @@ internal static class SigV4Signer
         var signed = (headersToSign ?? headers.Select(h => h.Key)).Select(h => h.ToLowerInvariant()).ToList();
         if (headersToSign is not null)
         {
-            signed.Add("x-amz-date");
+            signed.Add(dateHeader ? "date" : "x-amz-date");
         }
 
         var (block, signedLine) = SigV4Canonical.CanonicalHeaders(headers, signed);
