@@ -106,7 +106,8 @@ public sealed class PolicyDocument
         }
     }
 
-    private static PolicyDocument Unreadable(string problem) =>
+    /// <summary>A document that could not be had; its one malformed statement denies.</summary>
+    internal static PolicyDocument Unreadable(string problem) =>
         new([new PolicyStatement { Id = "#1", Problem = problem }], problem);
 
     private static PolicyStatement ReadStatement(JsonElement element, int index, string? version)
