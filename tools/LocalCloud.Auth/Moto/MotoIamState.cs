@@ -101,12 +101,14 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
     public Exception? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>Loads moto's state now (waiting for a load that starts after this call) and returns what it holds.</summary>
+    /// <exception cref="InvalidOperationException">moto could not be read.</exception>
     /// <param name="cancellationToken">Stops waiting (the load itself carries on for other waiters).</param>
     public async Task<MotoIamSummary> RefreshAsync(CancellationToken cancellationToken = default) =>
         (await LoadAfterAsync(Interlocked.Read(ref _loadsStarted), cancellationToken).ConfigureAwait(false)).Summary;
 
     /// <inheritdoc />
     /// <remarks>An unknown key waits for a fresh load before the answer is "unknown".</remarks>
+    /// <exception cref="InvalidOperationException">moto could not be read when a load was needed.</exception>
     public async ValueTask<CallerCredentials?> FindAsync(string accessKeyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(accessKeyId);
@@ -122,6 +124,7 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">moto could not be read for the first load.</exception>
     public async ValueTask<IReadOnlyList<IdentityPolicy>> GetPoliciesAsync(CallerCredentials caller, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);

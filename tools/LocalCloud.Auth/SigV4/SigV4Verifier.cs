@@ -79,7 +79,7 @@ public sealed class SigV4Verifier
             return SigV4Result.Refused(timeError);
         }
 
-        var caller = await _credentials.FindAsync(parts.AccessKeyId, cancellationToken).ConfigureAwait(false);
+        var caller = await _credentials.FindAsync(parts.Scope.AccessKeyId, cancellationToken).ConfigureAwait(false);
         var credentialError = CheckCredentials(parts, caller, now, out var credentialDetail);
         if (credentialError is not null)
         {
@@ -92,19 +92,19 @@ public sealed class SigV4Verifier
     private AuthError? CheckScope(SignatureParts parts, out DateTimeOffset signedAt)
     {
         signedAt = default;
-        if (parts.ScopeTerminator != SigV4Canonical.Terminator)
+        if (parts.Scope.Terminator != SigV4Canonical.Terminator)
         {
-            return AuthErrors.WrongTerminator(parts.ScopeTerminator);
+            return AuthErrors.WrongTerminator(parts.Scope.Terminator);
         }
 
-        if (parts.ScopeService != _options.Service)
+        if (parts.Scope.Service != _options.Service)
         {
             return AuthErrors.WrongService(_options.Service);
         }
 
-        if (parts.ScopeRegion != _options.Region)
+        if (parts.Scope.Region != _options.Region)
         {
-            return AuthErrors.WrongRegion(parts.ScopeRegion);
+            return AuthErrors.WrongRegion(parts.Scope.Region);
         }
 
         if (parts.SignedAt() is not { } time)
@@ -114,7 +114,7 @@ public sealed class SigV4Verifier
 
         signedAt = time;
         var amzDate = SigV4Canonical.FormatDateTime(time);
-        return parts.ScopeDate == amzDate[..8] ? null : AuthErrors.ScopeDateMismatch(parts.ScopeDate, amzDate);
+        return parts.Scope.Date == amzDate[..8] ? null : AuthErrors.ScopeDateMismatch(parts.Scope.Date, amzDate);
     }
 
     private AuthError? CheckTime(SignatureParts parts, DateTimeOffset signedAt, DateTimeOffset now)
@@ -136,8 +136,8 @@ public sealed class SigV4Verifier
     {
         (var error, detail) = caller switch
         {
-            null => (AuthErrors.InvalidToken(), $"unknown access key {parts.AccessKeyId}"),
-            { IsActive: false } => (AuthErrors.InvalidToken(), $"access key {parts.AccessKeyId} is inactive"),
+            null => (AuthErrors.InvalidToken(), $"unknown access key {parts.Scope.AccessKeyId}"),
+            { IsActive: false } => (AuthErrors.InvalidToken(), $"access key {parts.Scope.AccessKeyId} is inactive"),
             { SessionToken: null } when parts.SecurityToken is not null => (AuthErrors.InvalidToken(), "a session token was sent with a long-term access key"),
             { SessionToken: not null } when parts.SecurityToken is null => (AuthErrors.InvalidToken(), "temporary credentials sent no session token"),
             { SessionToken: { } expected } when !FixedTimeEquals(expected, parts.SecurityToken!) => (AuthErrors.InvalidToken(), "the session token is not the session's"),
@@ -150,8 +150,8 @@ public sealed class SigV4Verifier
     private SigV4Result Verify(IncomingRequest request, SignatureParts parts, DateTimeOffset signedAt, CallerCredentials caller)
     {
         var amzDate = SigV4Canonical.FormatDateTime(signedAt);
-        var scope = SigV4Canonical.Scope(parts.ScopeDate, parts.ScopeRegion, parts.ScopeService);
-        var key = SigV4Canonical.SigningKey(caller.SecretAccessKey, parts.ScopeDate, parts.ScopeRegion, parts.ScopeService);
+        var scope = SigV4Canonical.Scope(parts.Scope.Date, parts.Scope.Region, parts.Scope.Service);
+        var key = SigV4Canonical.SigningKey(caller.SecretAccessKey, parts.Scope.Date, parts.Scope.Region, parts.Scope.Service);
         var uri = SigV4Canonical.CanonicalUri(request.RawPath, _options.NormalizePath);
         var (headers, signedLine) = SigV4Canonical.CanonicalHeaders(request.Headers, parts.SignedHeaders);
         var payloadHash = PayloadHash(request, parts, out var payloadDetail);

@@ -3,6 +3,9 @@ using System.Text;
 
 namespace Functions.LocalCloud.Auth.SigV4;
 
+/// <summary>The <c>Credential</c>: the access key and the scope <c>date/region/service/terminator</c>.</summary>
+internal sealed record CredentialScope(string AccessKeyId, string Date, string Region, string Service, string Terminator);
+
 /// <summary>The signature parameters of a request, read from its <c>Authorization</c> header or its presigned query.</summary>
 internal sealed class SignatureParts
 {
@@ -10,15 +13,7 @@ internal sealed class SignatureParts
 
     public required string Algorithm { get; init; }
 
-    public required string AccessKeyId { get; init; }
-
-    public required string ScopeDate { get; init; }
-
-    public required string ScopeRegion { get; init; }
-
-    public required string ScopeService { get; init; }
-
-    public required string ScopeTerminator { get; init; }
+    public required CredentialScope Scope { get; init; }
 
     public required IReadOnlyList<string> SignedHeaders { get; init; }
 
@@ -97,11 +92,7 @@ internal sealed class SignatureParts
         {
             Presigned = false,
             Algorithm = algorithm,
-            AccessKeyId = scope.Value.AccessKeyId,
-            ScopeDate = scope.Value.Date,
-            ScopeRegion = scope.Value.Region,
-            ScopeService = scope.Value.Service,
-            ScopeTerminator = scope.Value.Terminator,
+            Scope = scope,
             SignedHeaders = SplitSignedHeaders(signedHeaders),
             Signature = signature,
             DateText = date.Trim(),
@@ -142,11 +133,7 @@ internal sealed class SignatureParts
         {
             Presigned = true,
             Algorithm = algorithm,
-            AccessKeyId = scope.Value.AccessKeyId,
-            ScopeDate = scope.Value.Date,
-            ScopeRegion = scope.Value.Region,
-            ScopeService = scope.Value.Service,
-            ScopeTerminator = scope.Value.Terminator,
+            Scope = scope,
             SignedHeaders = SplitSignedHeaders(signedHeaders),
             Signature = signature,
             DateText = date,
@@ -174,12 +161,12 @@ internal sealed class SignatureParts
     /// <c>key/date/region/service/terminator</c>, read from the end so a scope with a part missing
     /// still names the part AWS would complain about; null when fewer than five parts.
     /// </summary>
-    private static (string AccessKeyId, string Date, string Region, string Service, string Terminator)? SplitCredential(string credential)
+    private static CredentialScope? SplitCredential(string credential)
     {
         var parts = credential.Split('/');
         return parts.Length < 5
             ? null
-            : (string.Join('/', parts[..^4]), parts[^4], parts[^3], parts[^2], parts[^1]);
+            : new CredentialScope(string.Join('/', parts[..^4]), parts[^4], parts[^3], parts[^2], parts[^1]);
     }
 
     private static List<string> SplitSignedHeaders(string signedHeaders) =>
