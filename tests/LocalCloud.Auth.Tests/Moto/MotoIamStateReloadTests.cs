@@ -112,6 +112,17 @@ public sealed class MotoIamStateReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_ItemWithoutAnAttributeItNeeds_IsLeftOutAndTheRestLoads()
+    {
+        _moto.Body = Dump.Replace("\"id\": \"AROAEXAMPLEROLEID\", ", "", StringComparison.Ordinal);
+        var state = State();
+
+        (await state.FindAsync("AKIAALICE")).Should().NotBeNull();
+        state.Summary!.Roles.Should().Be(0);
+        state.Summary.Problems.Should().Contain("Role left out: it has no \"id\"");
+    }
+
+    [Fact]
     public async Task Load_AttachedManagedPolicy_FetchesItsDocumentOncePerVersion()
     {
         _moto.Body = Dump

@@ -23,6 +23,9 @@ internal sealed class MotoIamData
 
     public List<MotoSession> Sessions { get; } = [];
 
+    /// <summary>Items left out because they lack an attribute this reader needs.</summary>
+    public List<string> Problems { get; } = [];
+
     public static MotoIamData Parse(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
@@ -32,30 +35,30 @@ internal sealed class MotoIamData
         {
             foreach (var user in Items(iam, "User"))
             {
-                data.Users.Add(new MotoUser(
-                    Text(user, "account_id"), Text(user, "arn"), Text(user, "id"), Text(user, "name"),
-                    InlinePolicies(user), AttachedPolicies(user), [.. Strings(user, "group_list")]));
+                data.Read("User", user, u => data.Users.Add(new MotoUser(
+                    Text(u, "account_id"), Text(u, "arn"), Text(u, "id"), Text(u, "name"),
+                    InlinePolicies(u), AttachedPolicies(u), [.. Strings(u, "group_list")])));
             }
 
             foreach (var group in Items(iam, "Group"))
             {
-                data.Groups.Add(new MotoGroup(Text(group, "account_id"), Text(group, "arn"), Text(group, "name"), InlinePolicies(group), AttachedPolicies(group)));
+                data.Read("Group", group, g => data.Groups.Add(new MotoGroup(Text(g, "account_id"), Text(g, "arn"), Text(g, "name"), InlinePolicies(g), AttachedPolicies(g))));
             }
 
             foreach (var role in Items(iam, "Role"))
             {
-                data.Roles.Add(new MotoRole(Text(role, "account_id"), Text(role, "arn"), Text(role, "id"), Text(role, "name"), InlinePolicies(role), AttachedPolicies(role)));
+                data.Read("Role", role, r => data.Roles.Add(new MotoRole(Text(r, "account_id"), Text(r, "arn"), Text(r, "id"), Text(r, "name"), InlinePolicies(r), AttachedPolicies(r))));
             }
 
             foreach (var policy in Items(iam, "ManagedPolicy").Concat(Items(iam, "AWSManagedPolicy")))
             {
-                data.ManagedPolicies.Add(new MotoManagedPolicy(Text(policy, "arn"), Text(policy, "id"), Text(policy, "default_version_id")));
+                data.Read("ManagedPolicy", policy, p => data.ManagedPolicies.Add(new MotoManagedPolicy(Text(p, "arn"), Text(p, "id"), Text(p, "default_version_id"))));
             }
 
             foreach (var key in Items(iam, "AccessKey"))
             {
-                data.AccessKeys.Add(new MotoAccessKey(
-                    Text(key, "access_key_id"), Text(key, "secret_access_key"), Text(key, "status"), OptionalText(key, "user_name"), OptionalText(key, "role_arn")));
+                data.Read("AccessKey", key, k => data.AccessKeys.Add(new MotoAccessKey(
+                    Text(k, "access_key_id"), Text(k, "secret_access_key"), Text(k, "status"), OptionalText(k, "user_name"), OptionalText(k, "role_arn"))));
             }
         }
 
@@ -63,20 +66,32 @@ internal sealed class MotoIamData
         {
             foreach (var session in Items(sts, "AssumedRole"))
             {
-                data.Sessions.Add(new MotoSession(
-                    Text(session, "access_key_id"), Text(session, "secret_access_key"), Text(session, "session_token"),
-                    Text(session, "account_id"), Text(session, "arn"), Text(session, "user_id"), Text(session, "role_arn"), Text(session, "session_name")));
+                data.Read("AssumedRole", session, a => data.Sessions.Add(new MotoSession(
+                    Text(a, "access_key_id"), Text(a, "secret_access_key"), Text(a, "session_token"),
+                    Text(a, "account_id"), Text(a, "arn"), Text(a, "user_id"), Text(a, "role_arn"), Text(a, "session_name"))));
             }
         }
 
         return data;
     }
 
+    private void Read(string model, JsonElement item, Action<JsonElement> add)
+    {
+        try
+        {
+            add(item);
+        }
+        catch (FormatException e)
+        {
+            Problems.Add($"{model} left out: {e.Message}");
+        }
+    }
+
     private static IEnumerable<JsonElement> Items(JsonElement service, string model) =>
         service.TryGetProperty(model, out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : [];
 
     private static string Text(JsonElement item, string name) =>
-        OptionalText(item, name) ?? throw new FormatException($"moto's data.json: an item lacks \"{name}\"");
+        OptionalText(item, name) ?? throw new FormatException($"it has no \"{name}\"");
 
     private static string? OptionalText(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

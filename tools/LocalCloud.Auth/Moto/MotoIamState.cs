@@ -220,7 +220,7 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
 
     private async Task<Snapshot> BuildAsync(MotoIamData data, byte[] hash, long sequence, DateTimeOffset loadedAt)
     {
-        var problems = new List<string>();
+        var problems = new List<string>(data.Problems);
         var keys = new Dictionary<string, CallerCredentials>(StringComparer.Ordinal);
         var usersByName = data.Users.ToLookup(u => u.Name, StringComparer.Ordinal);
         foreach (var key in data.AccessKeys.Where(k => k.UserName is not null && k.RoleArn is null))
