@@ -3,10 +3,12 @@
 # table: mean, median, P99 and allocated bytes per operation. See docs/performance.md.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/moto.sh"
 
 usage() {
   cat <<USAGE
 Usage: scripts/bench.sh [--filter PATTERN]... [-- BENCHMARKDOTNET-ARGS...]
+       scripts/bench.sh --query
 
 Builds tests/Benchmarks in Release, runs the benchmarks and prints BenchmarkDotNet's summary
 table (GitHub markdown). A full run takes about 1.5 minutes on a 2-core machine.
@@ -15,6 +17,10 @@ table (GitHub markdown). A full run takes about 1.5 minutes on a 2-core machine.
                      '*Create_200B*' or '*CreateEventBenchmarks*' (repeatable;
                      default: all). Passed to BenchmarkDotNet's --filter.
   -- ARGS...         anything after -- goes to BenchmarkDotNet as is (e.g. --list flat).
+  --query            instead: POST /query end to end against a moto_server of its own, on
+                     generated data (a 100,000-row CSV, a 1,000,000-row Parquet file); each
+                     query in a fresh process: first call, 20 warm calls (p50/p99, also the
+                     query alone), peak RSS. Prints a markdown table; about 2 minutes.
   -h, --help         this text.
 
 The job is deliberately short (1 launch; 4 s settling, 10 warmup and 30 measured iterations
@@ -26,9 +32,11 @@ USAGE
 
 filters=()
 extra=()
+query=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --query) query=1; shift ;;
     --filter)
       [[ $# -ge 2 && -n "$2" ]] || { usage >&2; die "--filter needs a pattern"; }
       filters+=("$2"); shift 2 ;;
@@ -54,6 +62,17 @@ log="$artifacts/bench.log"
 
 echo "== build (Release, warnings are errors)"
 dotnet build "$project" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
+
+if [[ $query -eq 1 ]]; then
+  [[ ${#extra[@]} -eq 0 && ${#filters[@]} -eq 1 && "${filters[0]}" == "*" ]] || die "--query takes no other option"
+  trap moto_stop EXIT
+  moto_start "$artifacts/moto.log"
+  echo "== POST /query against moto ($MOTO_ENDPOINT), $(nproc) cores"
+  started=$SECONDS
+  AWS_EC2_METADATA_DISABLED=true dotnet "$REPO_ROOT/tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll" query
+  echo "   took $((SECONDS - started)) s"
+  exit 0
+fi
 
 echo "== run (filter: ${filters[*]}; full log: ${log#"$REPO_ROOT"/})"
 started=$SECONDS

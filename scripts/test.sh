@@ -40,9 +40,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 echo "== build (warnings are errors)"
 dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
 
-echo "== package ListObjects and ProcessRecords as Native AOT (the process-level tests run the bootstraps that ship)"
+echo "== package ListObjects, ProcessRecords and QueryFiles as Native AOT (the process-level tests run the bootstraps that ship)"
 export ARTIFACTS_DIR="$work/artifacts"
-"$REPO_ROOT/scripts/package.sh" --mode Aot --out "$ARTIFACTS_DIR" ListObjects ProcessRecords
+"$REPO_ROOT/scripts/package.sh" --mode Aot --out "$ARTIFACTS_DIR" ListObjects ProcessRecords QueryFiles
 
 echo "== start moto_server"
 moto_start "$work/moto.log"

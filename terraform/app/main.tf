@@ -188,6 +188,7 @@ module "functions" {
   architecture             = var.architecture
   memory_size              = each.value.memory
   timeout                  = each.value.timeout
+  ephemeral_storage        = try(each.value.ephemeralStorage, 512)
   reserved_concurrency     = var.reserved_concurrency_enabled ? try(each.value.reservedConcurrency, null) : null
   log_retention_days       = var.log_retention_days
   kms_key_arn              = module.data_key.arn

@@ -120,6 +120,20 @@ run "each_function_role_has_exactly_the_expected_grants" {
   }
 
   assert {
+    condition = toset(output.function_grants["QueryFiles"]) == toset([
+      "Allow dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
+      "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
+      "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
+      "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow xray:PutTelemetryRecords *",
+      "Allow xray:PutTraceSegments *",
+    ])
+    error_message = "QueryFiles' grants changed: ${jsonencode(output.function_grants["QueryFiles"])}"
+  }
+
+  assert {
     condition = toset(output.function_grants["ProcessRecords"]) == toset([
       # events_table: items, the sparse index the reconciler reads, the table key via DynamoDB
       "Allow dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
@@ -154,7 +168,7 @@ run "each_function_role_has_exactly_the_expected_grants" {
   }
 
   assert {
-    condition     = length(output.function_grants) == 8
+    condition     = length(output.function_grants) == 9
     error_message = "Every manifest function must have a role (and no other role may appear)."
   }
 }

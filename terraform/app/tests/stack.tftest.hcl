@@ -21,7 +21,7 @@ run "routes_keys_and_pinned_zips" {
   }
 
   assert {
-    condition     = sort(keys(module.api.route_ids)) == sort(["GET /objects", "POST /events", "GET /events/{id}", "GET /events", "POST /files", "POST /files/uploads", "GET /files/{id}"])
+    condition     = sort(keys(module.api.route_ids)) == sort(["GET /objects", "POST /events", "GET /events/{id}", "GET /events", "POST /files", "POST /files/uploads", "GET /files/{id}", "POST /query"])
     error_message = "The API's routes must equal the manifest's."
   }
 
@@ -49,6 +49,11 @@ run "routes_keys_and_pinned_zips" {
       ]
     ])
     error_message = "Every function must run its release zip pinned to the object version the artifact bucket holds."
+  }
+
+  assert {
+    condition     = module.functions["QueryFiles"].ephemeral_storage == 2048 && alltrue([for name, f in module.functions : f.ephemeral_storage == 512 if name != "QueryFiles"])
+    error_message = "The manifest's ephemeralStorage sizes a function's /tmp (QueryFiles: 2048 MB); without it Lambda's 512 MB apply."
   }
 
   assert {

@@ -101,6 +101,10 @@ resource "aws_lambda_function" "this" {
   memory_size   = var.memory_size
   timeout       = var.timeout
 
+  ephemeral_storage {
+    size = var.ephemeral_storage
+  }
+
   # Every deployment becomes an immutable version that the "live" alias points at, which is
   # what rollbacks and event source mappings target.
   publish = true

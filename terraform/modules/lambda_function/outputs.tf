@@ -53,6 +53,11 @@ output "timeout" {
   value       = aws_lambda_function.this.timeout
 }
 
+output "ephemeral_storage" {
+  description = "Size of the function's /tmp in MB."
+  value       = aws_lambda_function.this.ephemeral_storage[0].size
+}
+
 output "role_policies" {
   description = "Every inline policy (JSON) attached to the execution role, by name: the module's own (logging, xray) and policy_documents. What the role may do is exactly the union of these."
   value = merge(

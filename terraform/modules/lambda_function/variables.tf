@@ -106,6 +106,18 @@ variable "timeout" {
   }
 }
 
+variable "ephemeral_storage" {
+  description = "Size of the function's /tmp (ephemeral storage) in MB (512-10240)."
+  type        = number
+  default     = 512
+  nullable    = false
+
+  validation {
+    condition     = var.ephemeral_storage >= 512 && var.ephemeral_storage <= 10240 && floor(var.ephemeral_storage) == var.ephemeral_storage
+    error_message = "ephemeral_storage must be a whole number of MB between 512 and 10240."
+  }
+}
+
 variable "environment" {
   description = "Environment variables of the function (encrypted at rest with kms_key_arn)."
   type        = map(string)

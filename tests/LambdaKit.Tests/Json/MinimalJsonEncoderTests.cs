@@ -21,6 +21,21 @@ public sealed class MinimalJsonEncoderTests
         Write(w => w.WriteStringValue(Encoding.UTF8.GetBytes(value))).Should().Be(expected, "the UTF-8 path escapes the same");
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("quote \" backslash \\")]
+    [InlineData("\n\r\t\b\f\u0000\u001f\u007f")]
+    [InlineData("{\"rows\":[[\"a\\\"b\"]]}\r\n")]
+    [InlineData("caf\u00e9 \U0001F600 \u2028")]
+    public void EncodedLength_Text_IsWhatTheEncoderWritesInsideAString(string value)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(value);
+
+        var written = Write(w => w.WriteStringValue(utf8));
+
+        MinimalJsonEncoder.EncodedLength(utf8).Should().Be(Encoding.UTF8.GetByteCount(written) - 2, "the two quotes around the string are not the text's");
+    }
+
     [Fact]
     public void WriteString_Emoji_IsFourBytesOfUtf8()
     {

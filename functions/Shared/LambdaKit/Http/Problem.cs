@@ -42,6 +42,15 @@ public static class ProblemTypes
     /// <summary>The request conflicts with what is stored.</summary>
     public const string Conflict = "urn:functions:problem:conflict";
 
+    /// <summary>A query is refused or fails: not one SELECT, a refused function or table, or an SQL error.</summary>
+    public const string InvalidQuery = "urn:functions:problem:invalid-query";
+
+    /// <summary>A query ran past its time limit and was cancelled.</summary>
+    public const string QueryCancelled = "urn:functions:problem:query-cancelled";
+
+    /// <summary>A query needs more memory or file space than a call may use.</summary>
+    public const string QueryTooLarge = "urn:functions:problem:query-too-large";
+
     /// <summary>A dependency is unreachable or throttling; retry after <c>Retry-After</c> seconds.</summary>
     public const string Unavailable = "urn:functions:problem:unavailable";
 

@@ -28,6 +28,26 @@ public sealed class MinimalJsonEncoder : JavaScriptEncoder
     /// <summary>The one instance.</summary>
     public static MinimalJsonEncoder Instance { get; } = new();
 
+    /// <summary>
+    /// The bytes <paramref name="utf8"/> takes once this encoder writes it inside a JSON string,
+    /// as the Lambda response envelope carries a body: its own length, plus one byte for each
+    /// quotation mark, reverse solidus, <c>\b \f \n \r \t</c>, and five for each other control
+    /// character (<c>\u00XX</c>). A response measured this way is measured as Lambda counts it.
+    /// </summary>
+    public static long EncodedLength(ReadOnlySpan<byte> utf8)
+    {
+        long length = utf8.Length;
+        var rest = utf8;
+        int at;
+        while ((at = rest.IndexOfAny(BytesToEscape)) >= 0)
+        {
+            length += rest[at] is (byte)'"' or (byte)'\\' or (byte)'\b' or (byte)'\f' or (byte)'\n' or (byte)'\r' or (byte)'\t' ? 1 : 5;
+            rest = rest[(at + 1)..];
+        }
+
+        return length;
+    }
+
     /// <inheritdoc />
     public override int MaxOutputCharactersPerInputCharacter => 6;
 

@@ -106,6 +106,10 @@ run "zip_package_uses_custom_runtime" {
     error_message = "memory_size and timeout should default to 512 MB and 10 s."
   }
   assert {
+    condition     = aws_lambda_function.this.ephemeral_storage[0].size == 512 && output.ephemeral_storage == 512
+    error_message = "ephemeral_storage should default to Lambda's 512 MB."
+  }
+  assert {
     condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
     error_message = "A null reserved_concurrency should leave the function unreserved (-1)."
   }
@@ -224,6 +228,7 @@ run "reserved_concurrency_is_passed_through" {
     reserved_concurrency = 5
     memory_size          = 1024
     timeout              = 30
+    ephemeral_storage    = 2048
   }
 
   assert {
@@ -233,6 +238,10 @@ run "reserved_concurrency_is_passed_through" {
   assert {
     condition     = aws_lambda_function.this.memory_size == 1024 && aws_lambda_function.this.timeout == 30
     error_message = "memory_size and timeout should be passed through."
+  }
+  assert {
+    condition     = aws_lambda_function.this.ephemeral_storage[0].size == 2048
+    error_message = "ephemeral_storage should be passed through."
   }
 }
 
@@ -584,6 +593,22 @@ run "reject_memory_size_too_large" {
     memory_size = 10241
   }
   expect_failures = [var.memory_size]
+}
+
+run "reject_ephemeral_storage_too_small" {
+  command = plan
+  variables {
+    ephemeral_storage = 511
+  }
+  expect_failures = [var.ephemeral_storage]
+}
+
+run "reject_ephemeral_storage_too_large" {
+  command = plan
+  variables {
+    ephemeral_storage = 10241
+  }
+  expect_failures = [var.ephemeral_storage]
 }
 
 run "reject_timeout_zero" {

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Functions.Integration.Tests.Query;
+using Functions.LambdaKit.Http;
+using Functions.TestSupport;
+
+namespace Functions.Integration.Tests.Packaging;
+
+/// <summary>
+/// The packaged QueryFiles <c>bootstrap</c> (Native AOT, with libduckdb.so beside it) as its own
+/// process behind the Runtime API, with moto behind it: real queries over files made ready by
+/// the processor, warm calls on one process, and nothing left in its work root between calls.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class QueryFilesProcessTests : IAsyncLifetime
+{
+    private QueryHarness _query = null!;
+    private FakeRuntimeApi _runtimeApi = null!;
+    private BootstrapProcess _process = null!;
+    private int _invocations;
+
+    public async Task InitializeAsync()
+    {
+        _query = await QueryHarness.CreateAsync();
+        _runtimeApi = new FakeRuntimeApi();
+        _process = BootstrapProcess.Start("QueryFiles", _runtimeApi, new Dictionary<string, string>
+        {
+            ["EVENTS_TABLE"] = _query.Files.Env.Settings.TableName,
+            ["DATA_BUCKET"] = _query.Files.Env.Settings.BucketName,
+            ["DATA_KEY_ARN"] = _query.Files.Env.Settings.KmsKeyId,
+            ["QUERY_WORK_ROOT"] = _query.WorkRoot,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _process.Dispose();
+        await _runtimeApi.DisposeAsync();
+        await _query.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Bootstrap_WarmCalls_AnswerRealQueriesAndKeepNoFilesBetweenThem()
+    {
+        var sales = await _query.ReadyFileAsync("sales.csv", QueryIntegrationTests.SalesCsv);
+        var regions = await _query.ReadyFileAsync("regions.jsonl", QueryIntegrationTests.RegionsJsonl);
+        var cities = await _query.ReadyFileAsync("cities.parquet", File.ReadAllBytes(RepositoryPaths.Fixture("files/cities.parquet")));
+        var pid = _process.Id;
+
+        var joined = await InvokeAsync(QueryHarness.Body(
+            "SELECT r.manager, sum(s.amount) AS total, count(*) AS n FROM sales s JOIN regions r USING (region) GROUP BY ALL ORDER BY 1",
+            [("sales", sales), ("regions", regions)]));
+        var between = _query.WorkRootEntries();
+        var parquet = await InvokeAsync(QueryHarness.Body("SELECT city, population FROM cities ORDER BY city LIMIT 1", [("cities", cities)]), accept: "text/csv");
+        var refused = await InvokeAsync(QueryHarness.Body("SELECT * FROM read_csv('/etc/passwd')", [("cities", cities)]));
+        var previousView = await InvokeAsync(QueryHarness.Body("SELECT * FROM regions", [("cities", cities)]));
+
+        QueryHarness.Rows(joined).Should().Equal("[\"Ana\",15.75,2]", "[\"Bo\",20,1]");
+        between.Should().BeEmpty("the working directory is removed after each call");
+        parquet.StatusCode.Should().Be(200, parquet.Body);
+        parquet.Body.Should().StartWith("city,population\r\nLima,");
+        refused.StatusCode.Should().Be(400);
+        QueryHarness.Json(refused).GetProperty("type").GetString().Should().Be(ProblemTypes.InvalidQuery);
+        previousView.StatusCode.Should().Be(400, "the second call cannot reach the first call's views");
+        _query.WorkRootEntries().Should().BeEmpty();
+        _process.HasExited.Should().BeFalse(_process.Output);
+        _process.Id.Should().Be(pid, "every call was served by one warm process");
+        _process.Output.Should().Contain("\"route\":\"POST /query\"").And.Contain("\"status\":200");
+    }
+
+    [Fact]
+    public async Task Bootstrap_QueryPastTheMemoryLimit_IsAnsweredAndTheProcessLives()
+    {
+        var sales = await _query.ReadyFileAsync("sales.csv", QueryIntegrationTests.SalesCsv);
+        var pid = _process.Id;
+
+        var greedy = await InvokeAsync(QueryHarness.Body(
+            "SELECT length(string_agg(repeat(s.region, 100) || r.i, ',')) FROM sales s CROSS JOIN range(5000000) r(i)", [("sales", sales)]));
+        var next = await InvokeAsync(QueryHarness.Body("SELECT count(*) FROM sales", [("sales", sales)]));
+
+        greedy.StatusCode.Should().Be(422, greedy.Body);
+        QueryHarness.Rows(next).Should().Equal("[3]");
+        _process.Id.Should().Be(pid);
+        _process.HasExited.Should().BeFalse(_process.Output);
+    }
+
+    private async Task<APIGatewayHttpApiV2ProxyResponse> InvokeAsync(string body, string? accept = null)
+    {
+        var headers = new Dictionary<string, string> { ["content-type"] = "application/json" };
+        if (accept is not null)
+        {
+            headers["accept"] = accept;
+        }
+
+        var request = ApiRequests.Create("POST /query", body: body, headers: headers, requestId: $"proc-{++_invocations}");
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
+        var result = await _runtimeApi.InvokeAsync(new FakeInvocation($"inv-{_invocations}", payload)).WaitAsync(TimeSpan.FromSeconds(120));
+        result.IsError.Should().BeFalse(result.BodyText + _process.Output);
+        return JsonSerializer.Deserialize(result.Body, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+    }
+}
