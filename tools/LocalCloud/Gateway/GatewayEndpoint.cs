@@ -91,8 +91,16 @@ internal sealed class GatewayEndpoint(
             headers.Add(new("x-amzn-ErrorType", type));
         }
 
-        var body = Encoding.UTF8.GetBytes($"{{\"message\":{System.Text.Json.JsonSerializer.Serialize(error.Message, LocalCloudJson.Default.String)}}}");
-        return new GatewayResponse(error.Status, headers, body);
+        // As AWS writes it: apostrophes and non-ASCII as they are.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString(error.MessageProperty, error.Message);
+            json.WriteEndObject();
+        }
+
+        return new GatewayResponse(error.Status, headers, buffer.WrittenSpan.ToArray());
     }
 
     private static async Task WriteAsync(HttpContext context, GatewayResponse response, string requestId)

@@ -4,7 +4,8 @@ namespace Functions.LocalCloud.Gateway;
 /// <param name="Status">The HTTP status.</param>
 /// <param name="Message">The <c>message</c> of the JSON body.</param>
 /// <param name="ErrorType">The <c>x-amzn-ErrorType</c> header, when API Gateway sends one.</param>
-internal sealed record GatewayError(int Status, string Message, string? ErrorType = null);
+/// <param name="MessageProperty">The body's property name (<c>message</c>; the not-authorized answer spells it <c>Message</c>).</param>
+internal sealed record GatewayError(int Status, string Message, string? ErrorType = null, string MessageProperty = "message");
 
 /// <summary>
 /// Every answer the gateway gives on its own, in one place. Statuses and bodies are HTTP API's
