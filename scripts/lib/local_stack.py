@@ -20,7 +20,7 @@ import zipfile
 def key(root):
     root = pathlib.Path(root)
     h = hashlib.sha256(importlib.metadata.version("moto").encode())
-    h.update(b"recording format 2")  # change when the recording steps in scripts/local.sh change
+    h.update(b"recording format 3")  # change when the recording steps in scripts/local.sh change
     files = sorted(p for p in (root / "terraform").rglob("*")
                    if p.is_file() and ".terraform" not in p.parts and p.suffix in (".tf", ".hcl", ".json"))
     files += [root / "functions/functions.json", root / "tests/terraform/moto_override.tf.template"]
@@ -80,7 +80,7 @@ def examples(state, endpoint, manifest):
     alice = c["alice"]
     sig = f"--aws-sigv4 'aws:amz:us-east-1:execute-api' --user '{alice['aws_access_key_id']}:{alice['aws_secret_access_key']}'"
     samples = {
-        "GET /objects": f"curl -s {sig} '{endpoint}/objects?prefix=files%2F&limit=10'",
+        "GET /objects": f"curl -s {sig} '{endpoint}/objects?limit=10&prefix=files%2F'",
         "POST /events": f"curl -s {sig} -H 'content-type: application/json' -d '{{\"id\":\"order-1\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5}}}}' '{endpoint}/events'",
         "GET /events/{id}": f"curl -s {sig} '{endpoint}/events/order-1'",
         "GET /events": f"curl -s {sig} '{endpoint}/events?type=order.placed&limit=10'",

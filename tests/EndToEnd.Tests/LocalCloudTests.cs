@@ -26,7 +26,7 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
         var fetched = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}");
         var processed = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}"),
             a => a.Json.GetProperty("status").GetString() == "processed", PollerLimit);
-        var listed = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?type=order.placed&limit=50");
+        var listed = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=50&type=order.placed");
 
         created.Status.Should().Be(201, created.Body);
         created.Headers["location"].Should().Be($"/events/{id}");
