@@ -54,17 +54,21 @@ def slnf(root, out, *projects):
 
 
 def tenants(endpoint, outputs, out):
+    # botocore (the AWS CLI's own library) in this process: one CLI process per call took 7 s.
+    import botocore.session
+    iam = botocore.session.get_session().create_client(
+        "iam", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing")
     api_id = json.load(open(outputs))["api_id"]["value"]
     invoke = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": "execute-api:Invoke",
         "Resource": f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/*"}]}
     lines = []
     for user, allowed in (("alice", True), ("bob", True), ("mallory", False)):
-        aws(endpoint, "iam", "create-user", "--user-name", user)
+        iam.create_user(UserName=user)
         if allowed:
-            aws(endpoint, "iam", "put-user-policy", "--user-name", user, "--policy-name", "invoke-api",
-                "--policy-document", json.dumps(invoke))
-        created = aws(endpoint, "iam", "create-access-key", "--user-name", user)["AccessKey"]
+            iam.put_user_policy(UserName=user, PolicyName="invoke-api", PolicyDocument=json.dumps(invoke))
+        created = iam.create_access_key(UserName=user)["AccessKey"]
         lines += [f"[{user}]", f"aws_access_key_id = {created['AccessKeyId']}",
                   f"aws_secret_access_key = {created['SecretAccessKey']}", ""]
     pathlib.Path(out).write_text("\n".join(lines))
@@ -79,17 +83,27 @@ def examples(state, endpoint, manifest):
     c.read(state / "credentials")
     alice = c["alice"]
     sig = f"--aws-sigv4 'aws:amz:us-east-1:execute-api' --user '{alice['aws_access_key_id']}:{alice['aws_secret_access_key']}'"
+    json_body = "-H 'content-type: application/json'"
+    file_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
+    # In the order a new user would try them; the upload keeps its file's id in $file for the
+    # routes after it.
     samples = {
-        "GET /objects": f"curl -s {sig} '{endpoint}/objects?limit=10&prefix=files%2F'",
-        "POST /events": f"curl -s {sig} -H 'content-type: application/json' -d '{{\"id\":\"order-1\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5}}}}' '{endpoint}/events'",
+        "POST /events": f"curl -s {sig} {json_body} -d '{{\"id\":\"order-1\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5}}}}' '{endpoint}/events'",
         "GET /events/{id}": f"curl -s {sig} '{endpoint}/events/order-1'",
-        "GET /events": f"curl -s {sig} '{endpoint}/events?type=order.placed&limit=10'",
-        "POST /files": f"curl -s {sig} -H 'content-type: text/csv' --data-binary $'city,population\\nOslo,709037\\n' '{endpoint}/files?name=cities.csv'",
-        "POST /files/uploads": f"curl -s {sig} -H 'content-type: application/json' -d '{{\"name\":\"big.csv\",\"size\":27,\"contentType\":\"text/csv\"}}' '{endpoint}/files/uploads'",
-        "GET /files/{id}": f"curl -s {sig} '{endpoint}/files/'\"$(curl -s {sig} -H 'content-type: text/csv' --data-binary $'a,b\\n1,2\\n' '{endpoint}/files?name=ab.csv' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])')\"",
-        "POST /query": f"curl -s {sig} -H 'content-type: application/json' -d '{{\"sql\":\"SELECT 1 AS one\",\"files\":{{}}}}' '{endpoint}/query'",
+        "GET /events": f"curl -s {sig} '{endpoint}/events?limit=10&type=order.placed'",
+        "POST /files": f"file=$(curl -s {sig} -H 'content-type: text/csv' --data-binary $'city,population\\nOslo,709037\\nLima,10719188\\n' '{endpoint}/files?name=cities.csv' | tee /dev/stderr | {file_id}); echo",
+        "GET /files/{id}": f"curl -s {sig} \"{endpoint}/files/$file\"",
+        "POST /query": f"curl -s {sig} {json_body} -d '{{\"sql\":\"SELECT city FROM cities WHERE population > 1000000\",\"files\":{{\"cities\":\"'\"$file\"'\"}}}}' '{endpoint}/query'",
+        "GET /objects": f"curl -s {sig} '{endpoint}/objects?limit=10&prefix=files%2F'",
+        "POST /files/uploads": f"curl -s {sig} {json_body} -d '{{\"contentType\":\"text/csv\",\"name\":\"big.csv\",\"size\":27}}' '{endpoint}/files/uploads'",
+    }
+    notes = {
+        "POST /files": "(keeps the new file's id in $file)",
+        "POST /query": "(once GET /files/{id} says \"status\":\"ready\": the stream poller inspects it within seconds)",
+        "POST /files/uploads": "(then PUT the bytes to the returned upload.url with its upload.headers)",
     }
     routes = [r for f in json.load(open(manifest))["functions"] for r in f.get("routes", [])]
+    routes = [r for r in samples if r in routes] + [r for r in routes if r not in samples]
     print()
     print(f"Local cloud ready: {endpoint}  (every route needs SigV4: service execute-api, region us-east-1)")
     print(f"Lambda Invoke API: {lambda_endpoint}  (aws lambda invoke --endpoint-url {lambda_endpoint} ...;"
@@ -98,9 +112,11 @@ def examples(state, endpoint, manifest):
     for user in ("alice", "bob", "mallory"):
         print(f"  {user}: {c[user]['aws_access_key_id']} / {c[user]['aws_secret_access_key']}")
     print()
+    print("Every route, as alice:")
     for route in routes:
-        print(f"# {route}")
-        print(samples.get(route, f"curl -s {sig} '{endpoint}{route.split(' ', 1)[1]}'"))
+        method, path = route.split(" ", 1)
+        print(f"# {route} {notes.get(route, '')}".rstrip())
+        print(samples.get(route, f"curl -s -X {method} {sig} \"{endpoint}{path.replace('{id}', '$file')}\""))
     print()
     print(f"Logs: {state / 'logs'} (one file per function). Ctrl-C stops everything.")
 

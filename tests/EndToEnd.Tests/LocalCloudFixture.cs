@@ -16,6 +16,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(15);
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? _process;
 
     public string Endpoint { get; private set; } = string.Empty;
@@ -51,27 +52,10 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("setsid")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", StateDir })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => Append(e.Data, ready);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data, ready);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = StartLocalSh(port, StateDir, line => Append(line));
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(ready.Task, exited, Task.Delay(StartLimit));
-        if (first != ready.Task)
+        var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(StartLimit));
+        if (first != _ready.Task)
         {
             throw new InvalidOperationException($"scripts/local.sh did not become ready ({(first == exited ? "it exited" : "timed out")}):\n{Log}");
         }
@@ -92,11 +76,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         }
 
         // The whole process group: local.sh, moto, the local cloud and every function process.
-        using (var kill = Process.Start("kill", ["-TERM", "-" + _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await SignalGroupAsync(_process.Id, "TERM");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         _process.Dispose();
         try
@@ -108,6 +88,71 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Starts <c>scripts/local.sh</c> as a user would, in a process group of its own (its pid is
+    /// the group's id), passing every output line to <paramref name="output"/>.
+    /// </summary>
+    public static Process StartLocalSh(int port, string stateDir, Action<string> output)
+    {
+        var start = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Sends a signal to every process of a group (as Ctrl-C sends SIGINT to the terminal's group).</summary>
+    public static async Task SignalGroupAsync(int groupId, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, "--", "-" + groupId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>The processes whose process group is <paramref name="groupId"/> (from /proc).</summary>
+    public static IReadOnlyList<string> GroupMembers(int groupId)
+    {
+        var members = new List<string>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[2] == groupId.ToString(System.Globalization.CultureInfo.InvariantCulture) && fields[0] != "Z")
+                {
+                    members.Add(stat[..(stat.LastIndexOf(')') + 1)]);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended meanwhile, or is not a process folder.
+            }
+        }
+
+        return members;
+    }
+
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     /// <summary>The local cloud's JSON log lines with the given event name.</summary>
     public IReadOnlyList<JsonElement> Events(string name) =>
         Log.Split('\n')
@@ -116,13 +161,8 @@ public sealed class LocalCloudFixture : IAsyncLifetime
             .Where(e => e.GetProperty("event").GetString() == name)
             .ToList();
 
-    private void Append(string? line, TaskCompletionSource ready)
+    private void Append(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (_output)
         {
             _output.AppendLine(line);
@@ -130,15 +170,8 @@ public sealed class LocalCloudFixture : IAsyncLifetime
 
         if (line.StartsWith("Local cloud ready in ", StringComparison.Ordinal))
         {
-            ready.TrySetResult();
+            _ready.TrySetResult();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
 

@@ -38,7 +38,7 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
     }
 
     [Fact]
-    public async Task Files_DirectUpload_BecomesReadyThroughTheStreamPollerAndIsListed()
+    public async Task Files_DirectUpload_BecomesReadyThroughTheStreamPollerIsListedAndQueriedWithSql()
     {
         var uploaded = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/files?name=cities.csv", "city,population\nOslo,709037\nLima,10719188\n", "text/csv");
         var id = uploaded.Json.GetProperty("id").GetString()!;
@@ -46,12 +46,19 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
         var ready = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/files/{id}"),
             a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
         var objects = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/objects?prefix=files%2F");
+        var query = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/query",
+            $"{{\"sql\":\"SELECT city FROM c WHERE population > 1000000\",\"files\":{{\"c\":\"{id}\"}}}}", "application/json");
+        var bobsQuery = await Clients.Botocore(cloud.Bob, "POST", $"{cloud.Endpoint}/query",
+            $"{{\"sql\":\"SELECT count(*) FROM c\",\"files\":{{\"c\":\"{id}\"}}}}", "application/json");
 
         uploaded.Status.Should().Be(201, uploaded.Body);
         ready.Json.GetProperty("status").GetString().Should().Be("ready", ready.Body);
         ready.Json.GetProperty("schema").GetProperty("rows").GetInt64().Should().Be(2);
         objects.Status.Should().Be(200);
         objects.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()).Should().Contain("files/" + id);
+        query.Status.Should().Be(200, query.Body);
+        query.Json.GetProperty("rows").GetRawText().Should().Be("[[\"Lima\"]]", "QueryFiles read the file DuckDB loaded from moto's S3");
+        bobsQuery.Status.Should().Be(404, "another tenant's file id is as absent as an unknown one: " + bobsQuery.Body);
     }
 
     [Fact]
@@ -206,6 +213,135 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
 
         process.ExitCode.Should().Be(0, output);
         output.Should().Contain("failed 0, complete True");
+    }
+
+    [Fact]
+    public async Task PrintedExamples_RunAsPrinted_AnswerEveryRouteWithoutAnError()
+    {
+        // The examples local.sh printed: "# ROUTE [note]" then the command, up to a blank line.
+        var printed = cloud.Log.Split('\n').Select(l => l.TrimEnd('\r'))
+            .SkipWhile(l => l != "Every route, as alice:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        var script = new System.Text.StringBuilder("set -u\n");
+        var routes = new List<string>();
+        for (var i = 0; i + 1 < printed.Count; i += 2)
+        {
+            var route = string.Join(' ', printed[i].TrimStart('#', ' ').Split(' ').Take(2));
+            routes.Add(route);
+            if (route == "POST /query")
+            {
+                // The example's own note: query once the file is ready (the stream poller inspects it).
+                script.Append("for _ in $(seq 300); do curl -s --aws-sigv4 'aws:amz:us-east-1:execute-api' --user '")
+                    .Append(cloud.Alice.AccessKeyId).Append(':').Append(cloud.Alice.SecretAccessKey)
+                    .Append("' \"").Append(cloud.Endpoint).Append("/files/$file\" | grep -q '\"status\":\"ready\"' && break; sleep 0.2; done\n");
+            }
+
+            script.Append("echo '=== ").Append(route).Append("'\n").Append(printed[i + 1]).Append("\necho\n");
+        }
+
+        var start = new ProcessStartInfo("bash") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(script.ToString());
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var answers = output.Split("=== ", StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('\n', 2))
+            .ToDictionary(part => part[0], part => part[1].Trim());
+
+        routes.Should().Contain(["POST /events", "GET /events/{id}", "GET /events", "POST /files", "GET /files/{id}", "POST /query", "GET /objects", "POST /files/uploads"]);
+        answers.Keys.Should().BeEquivalentTo(routes, "every printed example ran:\n" + output + await stderr);
+        foreach (var (route, body) in answers)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(body.Length == 0 ? "null" : body).RootElement;
+            if (route == "POST /files")
+            {
+                // Its answer went to stderr (tee); stdout has the blank echo only.
+                continue;
+            }
+
+            json.ValueKind.Should().Be(System.Text.Json.JsonValueKind.Object, $"{route} answered: {body}");
+            json.TryGetProperty("message", out _).Should().BeFalse($"{route} is not refused by the gateway: {body}");
+            (json.TryGetProperty("type", out var type) && type.GetString()!.StartsWith("urn:functions:problem", StringComparison.Ordinal))
+                .Should().BeFalse($"{route} is not a problem response: {body}");
+        }
+
+        (await stderr).Should().Contain("\"name\":\"cities.csv\"", "the upload's answer is shown (tee)");
+        answers["POST /query"].Should().Contain("[[\"Lima\"]]");
+    }
+
+    [Fact]
+    public async Task Start_ASecondInstanceOnTheSamePort_IsRefusedAndSaysSo()
+    {
+        var port = new Uri(cloud.Endpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port, "--state", cloud.StateDir + "-second" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var stillServing = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=1");
+
+        process.ExitCode.Should().NotBe(0, output);
+        output.Should().Contain($"port {port} on 127.0.0.1 is in use: a local cloud (or another program) is already running there");
+        stillServing.Status.Should().Be(200, "the running local cloud is left alone");
+    }
+
+    [Fact]
+    public async Task Stop_CtrlCOfASecondLocalCloud_EndsEveryProcessItStarted()
+    {
+        // A second local cloud beside the first, on its own port and state: the cached stack makes
+        // it a warm start. Ctrl-C in a terminal is SIGINT to the foreground process group.
+        var port = LocalCloudFixture.FreePort();
+        var state = cloud.StateDir + "-ctrl-c";
+        var output = new System.Text.StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var second = LocalCloudFixture.StartLocalSh(port, state, line =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (line.StartsWith("Local cloud ready in ", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        });
+        try
+        {
+            (await Task.WhenAny(ready.Task, second.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(5)))).Should().Be(ready.Task, output.ToString());
+            var alice = Credentials.ReadProfiles(Path.Combine(state, "credentials"))["alice"];
+            var served = await Clients.Curl(alice, "GET", $"http://127.0.0.1:{port}/events?limit=1");
+            var running = LocalCloudFixture.GroupMembers(second.Id);
+
+            await LocalCloudFixture.SignalGroupAsync(second.Id, "INT");
+            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var left = await Clients.EventuallyAsync(() => Task.FromResult(LocalCloudFixture.GroupMembers(second.Id)), m => m.Count == 0, TimeSpan.FromSeconds(15));
+
+            served.Status.Should().Be(200, "the second local cloud serves (and so runs a function process): " + served.Body);
+            running.Should().Contain(m => m.Contains("(moto", StringComparison.Ordinal) || m.Contains("(python", StringComparison.Ordinal), "moto runs in the group: " + string.Join(", ", running));
+            running.Count.Should().BeGreaterThanOrEqualTo(3, string.Join(", ", running));
+            left.Should().BeEmpty("Ctrl-C stops every process local.sh started");
+        }
+        finally
+        {
+            if (LocalCloudFixture.GroupMembers(second.Id).Count > 0)
+            {
+                await LocalCloudFixture.SignalGroupAsync(second.Id, "KILL");
+            }
+
+            try
+            {
+                Directory.Delete(state, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static async Task<int> CountAsync(IAmazonSQS sqs, string queue)

@@ -141,12 +141,13 @@ internal sealed class FunctionInstance : IDisposable
             return 413;
         }
 
-        if (!current.TryEnd(outcome))
+        var duration = _time.GetElapsedTime(_dispatchedAt).TotalMilliseconds;
+        if (!current.TryEnd(outcome with { FunctionMs = duration }))
         {
             return 403;
         }
 
-        LogInvocation(current, outcome);
+        LogInvocation(current, outcome, duration);
         return 202;
     }
 
@@ -182,9 +183,8 @@ internal sealed class FunctionInstance : IDisposable
         _process?.Dispose();
     }
 
-    private void LogInvocation(PendingInvocation invocation, InvocationOutcome outcome)
+    private void LogInvocation(PendingInvocation invocation, InvocationOutcome outcome, double duration)
     {
-        var duration = _time.GetElapsedTime(_dispatchedAt).TotalMilliseconds;
         if (!_firstResponseLogged)
         {
             _firstResponseLogged = true;

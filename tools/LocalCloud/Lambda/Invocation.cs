@@ -30,6 +30,12 @@ internal sealed record InvocationOutcome(OutcomeKind Kind, byte[] Payload, strin
 {
     public bool IsSuccess => Kind == OutcomeKind.Success;
 
+    /// <summary>
+    /// Milliseconds from handing the event to the instance to the runtime's <c>/response</c> or
+    /// <c>/error</c> (the function's part of the call); null when it never ran to an answer.
+    /// </summary>
+    public double? FunctionMs { get; init; }
+
     public static InvocationOutcome Failed(OutcomeKind kind, string errorType, string message) =>
         new(kind, System.Text.Encoding.UTF8.GetBytes(
             $"{{\"errorMessage\":{System.Text.Json.JsonSerializer.Serialize(message, LocalCloudJson.Default.String)},\"errorType\":\"{errorType}\"}}"),
