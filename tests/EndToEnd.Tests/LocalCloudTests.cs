@@ -187,7 +187,7 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
                 new SendMessageBatchRequestEntry($"m{i}", (batch * 10) + i is var n && n % 100 == 7 ? "poison: not an S3 notification" : TestEvent))]);
         }
 
-        var deadLettered = await Clients.EventuallyAsync(() => CountAsync(sqs, dlq), n => n >= 20, TimeSpan.FromMinutes(3));
+        var deadLettered = await Clients.EventuallyAsync(() => CountAsync(sqs, dlq), n => n >= 20, TimeSpan.FromMinutes(5));
         var left = await Clients.EventuallyAsync(() => CountAsync(sqs, queue), n => n == 0, TimeSpan.FromMinutes(1));
         var processed = Deleted(cloud.Log[logStart..]);
 

@@ -14,6 +14,9 @@ namespace Functions.LocalCloud.Events;
 /// or with <c>ReportBatchItemFailures</c> all but the reported ones. What is not deleted becomes
 /// visible again after the queue's visibility timeout, and the queue's own redrive policy (moto
 /// applies it on receive) moves a message to its dead-letter queue after <c>maxReceiveCount</c>.
+/// As Lambda starts, five pollers read batches at the same time (each invocation still waits
+/// for a free instance within the function's concurrency); Lambda's scaling beyond five is not
+/// emulated.
 /// </summary>
 internal sealed class QueuePoller(
     EventSourceSettings settings,
@@ -22,15 +25,26 @@ internal sealed class QueuePoller(
     TimeProvider time,
     LocalLog log)
 {
+    /// <summary>How many batches Lambda reads at once when a queue has messages.</summary>
+    public const int ConcurrentPollers = 5;
+
+    private long _messagesDone;
+
     /// <summary>Messages deleted after the function handled them.</summary>
-    public long MessagesDone { get; private set; }
+    public long MessagesDone => Interlocked.Read(ref _messagesDone);
 
     public async Task RunAsync(CancellationToken stopping)
     {
         var url = await QueueUrls.FromArnAsync(sqs, settings.EventSourceArn, stopping);
         var attributes = await sqs.GetQueueAttributesAsync(url, ["VisibilityTimeout", "RedrivePolicy"], stopping);
         log.Write("poller-started", ("kind", "queue"), ("function", settings.FunctionName), ("queue", url), ("batch_size", settings.BatchSize),
-            ("visibility_timeout_s", attributes.VisibilityTimeout), ("redrive_policy", attributes.Attributes.GetValueOrDefault("RedrivePolicy")));
+            ("pollers", ConcurrentPollers), ("visibility_timeout_s", attributes.VisibilityTimeout),
+            ("redrive_policy", attributes.Attributes.GetValueOrDefault("RedrivePolicy")));
+        await Task.WhenAll(Enumerable.Range(0, ConcurrentPollers).Select(_ => PollAsync(url, stopping)));
+    }
+
+    private async Task PollAsync(string url, CancellationToken stopping)
+    {
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -54,7 +68,7 @@ internal sealed class QueuePoller(
                 if (done.Count > 0)
                 {
                     await sqs.DeleteMessageBatchAsync(url, [.. done.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle))], stopping);
-                    MessagesDone += done.Count;
+                    Interlocked.Add(ref _messagesDone, done.Count);
                 }
 
                 log.Write("batch-done", ("kind", "queue"), ("function", settings.FunctionName), ("received", messages.Count), ("deleted", done.Count));

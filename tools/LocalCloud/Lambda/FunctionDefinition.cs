@@ -19,7 +19,16 @@ internal sealed record FunctionDefinition(
     int MemoryMb,
     int Concurrency,
     IReadOnlyDictionary<string, string> Environment,
-    Action<string>? Output = null);
+    Action<string>? Output = null)
+{
+    /// <summary>
+    /// How long an instance may take from spawn to its first <c>/next</c>: Lambda's 10 s for a
+    /// packaged <c>bootstrap</c>; 30 s for a framework-dependent build (<c>dotnet</c>), which
+    /// JIT-compiles its start-up and, with many instances starting at once on a small machine,
+    /// needs longer than the shipped Native AOT binary ever does.
+    /// </summary>
+    public TimeSpan InitLimit => Command == "dotnet" ? LambdaLimits.JitInitLimit : LambdaLimits.InitLimit;
+}
 
 /// <summary>Lambda's limits the local cloud enforces (facts: ../shared/reference/aws-behaviour.md §2).</summary>
 internal static class LambdaLimits
@@ -29,4 +38,7 @@ internal static class LambdaLimits
 
     /// <summary>How long an instance may take to start before its first invocation fails (Lambda's init limit).</summary>
     public static readonly TimeSpan InitLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>The local cloud's allowance for framework-dependent (JIT) builds; see <see cref="FunctionDefinition.InitLimit"/>.</summary>
+    public static readonly TimeSpan JitInitLimit = TimeSpan.FromSeconds(30);
 }

@@ -150,7 +150,7 @@ internal sealed class FunctionHost : IDisposable
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var first = await Task.WhenAny(instance.Ready, instance.InitError, instance.Exited, Task.Delay(LambdaLimits.InitLimit, _time, limit.Token));
+        var first = await Task.WhenAny(instance.Ready, instance.InitError, instance.Exited, Task.Delay(Function.InitLimit, _time, limit.Token));
         await limit.CancelAsync();
         if (first == instance.Ready)
         {
@@ -165,7 +165,7 @@ internal sealed class FunctionHost : IDisposable
 
         return first == instance.Exited
             ? InvocationOutcome.Failed(OutcomeKind.Crash, "Runtime.ExitError", "The runtime exited during init.")
-            : InvocationOutcome.Failed(OutcomeKind.Timeout, "Sandbox.Timedout", $"Init did not finish within {LambdaLimits.InitLimit.TotalSeconds:0} seconds.");
+            : InvocationOutcome.Failed(OutcomeKind.Timeout, "Sandbox.Timedout", $"Init did not finish within {Function.InitLimit.TotalSeconds:0} seconds.");
     }
 
     private void Discard(FunctionInstance instance)
