@@ -10,13 +10,16 @@ source "$(dirname "$0")/lib/moto.sh"
 
 usage() {
   cat <<USAGE
-Usage: scripts/local.sh [--port N] [--aot] [--fresh] [--state DIR]
+Usage: scripts/local.sh [--port N] [--aot] [--fresh] [--state DIR] [--concurrency N]
 
   --port N   the HTTP API's port on 127.0.0.1 (default 4080)
   --aot      run the shipping Native AOT packages (scripts/package.sh --mode Aot; slower to
              build) instead of fast framework-dependent builds
   --fresh    forget what earlier runs cached (the recorded stack, packages) and start over
   --state    where this run keeps its logs, credentials and endpoints (default .local/run)
+  --concurrency N
+             most instances of a function at once when the stack reserves none (default 10);
+             beyond it the HTTP API answers 429 as API Gateway does when Lambda throttles
 
 Prints the endpoint, the demo tenants' credentials and a ready-to-paste curl example for every
 route once the system is up. Ctrl-C stops every process it started.
@@ -27,17 +30,20 @@ port=4080
 aot=0
 fresh=0
 run_dir=""
+concurrency=10
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="${2:?error: --port needs a number}"; shift 2 ;;
     --aot) aot=1; shift ;;
     --fresh) fresh=1; shift ;;
     --state) run_dir="${2:?error: --state needs a folder}"; shift 2 ;;
+    --concurrency) concurrency="${2:?error: --concurrency needs a number}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
 done
 [[ "$port" =~ ^[0-9]+$ && "$port" -ge 1024 && "$port" -le 65535 ]] || die "--port must be a number from 1024 to 65535, not '$port'"
+[[ "$concurrency" =~ ^[1-9][0-9]{0,2}$ ]] || die "--concurrency must be a number from 1 to 999, not '$concurrency'"
 
 require_dotnet
 require_python
@@ -195,7 +201,7 @@ ready="$state/localcloud.ready"
 rm -f "$ready"
 dotnet "$REPO_ROOT/tools/LocalCloud/bin/Release/net10.0/LocalCloud.dll" \
   --moto "$MOTO_ENDPOINT" --manifest "$REPO_ROOT/functions/functions.json" --outputs "$state/outputs.json" \
-  --functions "$functions_dir" --port "$port" --logs "$state/logs" --ready-file "$ready" \
+  --functions "$functions_dir" --port "$port" --concurrency "$concurrency" --logs "$state/logs" --ready-file "$ready" \
   > >(tee "$state/logs/localcloud.log") 2>&1 &
 local_cloud_pid=$!
 for _ in $(seq 1 600); do

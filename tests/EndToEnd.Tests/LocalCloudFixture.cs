@@ -14,6 +14,13 @@ namespace Functions.EndToEnd.Tests;
 /// </summary>
 public sealed class LocalCloudFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// Instances per function (the stack reserves none): small, so that a burst of requests
+    /// starts a handful of framework-dependent (JIT) processes on a 2-core machine, not dozens,
+    /// and the throttling beyond it is exercised.
+    /// </summary>
+    public const int Concurrency = 4;
+
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(15);
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,7 +99,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     /// Starts <c>scripts/local.sh</c> as a user would, in a process group of its own (its pid is
     /// the group's id), passing every output line to <paramref name="output"/>.
     /// </summary>
-    public static Process StartLocalSh(int port, string stateDir, Action<string> output)
+    public static Process StartLocalSh(int port, string stateDir, Action<string> output, int concurrency = Concurrency)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -101,7 +108,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Root,
         };
-        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir })
+        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }

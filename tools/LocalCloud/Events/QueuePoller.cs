@@ -71,7 +71,8 @@ internal sealed class QueuePoller(
                     Interlocked.Add(ref _messagesDone, done.Count);
                 }
 
-                log.Write("batch-done", ("kind", "queue"), ("function", settings.FunctionName), ("received", messages.Count), ("deleted", done.Count));
+                log.Write("batch-done", ("kind", "queue"), ("function", settings.FunctionName), ("received", messages.Count), ("deleted", done.Count),
+                    ("deleted_ids", string.Join(',', done.Select(m => m.MessageId))));
 
                 if (done.Count < messages.Count)
                 {
