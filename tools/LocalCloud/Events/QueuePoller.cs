@@ -14,9 +14,9 @@ namespace Functions.LocalCloud.Events;
 /// or with <c>ReportBatchItemFailures</c> all but the reported ones. What is not deleted becomes
 /// visible again after the queue's visibility timeout, and the queue's own redrive policy (moto
 /// applies it on receive) moves a message to its dead-letter queue after <c>maxReceiveCount</c>.
-/// As Lambda starts, five pollers read batches at the same time (each invocation still waits
-/// for a free instance within the function's concurrency); Lambda's scaling beyond five is not
-/// emulated.
+/// One poller reads the queue: Lambda starts five and scales them with the backlog, but moto's
+/// SQS is not safe for concurrent receives (with five, a message was seen stranded in flight
+/// for good after its last failed receive), so the local cloud keeps to one.
 /// </summary>
 internal sealed class QueuePoller(
     EventSourceSettings settings,
@@ -25,8 +25,8 @@ internal sealed class QueuePoller(
     TimeProvider time,
     LocalLog log)
 {
-    /// <summary>How many batches Lambda reads at once when a queue has messages.</summary>
-    public const int ConcurrentPollers = 5;
+    /// <summary>How many batches are read at once (see the class remarks).</summary>
+    public const int ConcurrentPollers = 1;
 
     private long _messagesDone;
 

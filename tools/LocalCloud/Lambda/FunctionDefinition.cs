@@ -27,7 +27,17 @@ internal sealed record FunctionDefinition(
     /// JIT-compiles its start-up and, with many instances starting at once on a small machine,
     /// needs longer than the shipped Native AOT binary ever does.
     /// </summary>
-    public TimeSpan InitLimit => Command == "dotnet" ? LambdaLimits.JitInitLimit : LambdaLimits.InitLimit;
+    public TimeSpan InitLimit => IsJitBuild ? LambdaLimits.JitInitLimit : LambdaLimits.InitLimit;
+
+    private bool IsJitBuild => Path.GetFileNameWithoutExtension(Command) == "dotnet";
+
+    /// <summary>
+    /// The time an invocation may run: the function's timeout; for a framework-dependent build's
+    /// first invocation on an instance, <see cref="LambdaLimits.JitFirstInvocationAllowance"/>
+    /// more (it JIT-compiles the handler's whole path, the AWS SDK's included, on first use).
+    /// </summary>
+    public TimeSpan TimeoutFor(bool firstInvocation) =>
+        IsJitBuild && firstInvocation ? Timeout + LambdaLimits.JitFirstInvocationAllowance : Timeout;
 }
 
 /// <summary>Lambda's limits the local cloud enforces (facts: ../shared/reference/aws-behaviour.md §2).</summary>
@@ -41,4 +51,7 @@ internal static class LambdaLimits
 
     /// <summary>The local cloud's allowance for framework-dependent (JIT) builds; see <see cref="FunctionDefinition.InitLimit"/>.</summary>
     public static readonly TimeSpan JitInitLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>The local cloud's extra time for a JIT build's first invocation; see <see cref="FunctionDefinition.TimeoutFor"/>.</summary>
+    public static readonly TimeSpan JitFirstInvocationAllowance = TimeSpan.FromSeconds(20);
 }

@@ -62,10 +62,11 @@ internal sealed class FunctionHost : IDisposable
                 return failedStart;
             }
 
-            var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, _time.GetUtcNow() + Function.Timeout, traceId);
+            var limit = Function.TimeoutFor(firstInvocation: !instance.HasAnswered);
+            var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, _time.GetUtcNow() + limit, traceId);
             instance.Dispatch(invocation);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var deadline = Task.Delay(Function.Timeout, _time, timeout.Token);
+            var deadline = Task.Delay(limit, _time, timeout.Token);
             var first = await Task.WhenAny(invocation.Outcome, instance.Exited, deadline);
             await timeout.CancelAsync();
             if (first == invocation.Outcome)
@@ -84,7 +85,7 @@ internal sealed class FunctionHost : IDisposable
             {
                 instance.Kill();
                 outcome = InvocationOutcome.Failed(OutcomeKind.Timeout, "Sandbox.Timedout",
-                    $"RequestId: {invocation.RequestId} Error: Task timed out after {Function.Timeout.TotalSeconds:0.00} seconds");
+                    $"RequestId: {invocation.RequestId} Error: Task timed out after {limit.TotalSeconds:0.00} seconds");
             }
 
             // The invocation ends here, whatever the runtime posts later (it is refused with 403).

@@ -51,6 +51,9 @@ internal sealed class FunctionInstance : IDisposable
 
     public bool IsAlive => _process is { HasExited: false };
 
+    /// <summary>Whether the instance has answered an invocation yet (its first one runs cold).</summary>
+    public bool HasAnswered => _firstResponseLogged;
+
     /// <summary>Starts the process.</summary>
     public void Start(IReadOnlyDictionary<string, string> baseEnvironment)
     {
