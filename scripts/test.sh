@@ -33,6 +33,12 @@ cleanup() {
     kill "$e2e_pid" 2>/dev/null || true
     wait "$e2e_pid" 2>/dev/null || true
   fi
+  # A local cloud the end-to-end suite started and could not stop (the run was interrupted):
+  # each is a process group of its own, recorded as <state>.pgid.
+  local group
+  for group in "$work"/e2e/*.pgid; do
+    [[ -f "$group" ]] && kill -TERM -- "-$(cat "$group")" 2>/dev/null || true
+  done
   moto_stop
   rm -rf "$work"
 }
@@ -62,7 +68,8 @@ dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "
 # waiting (the AWS provider polling moto), so together they take little more than either alone.
 echo "== end-to-end through the local cloud (started now, reported after the Terraform checks)"
 e2e_status=0
-dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo --filter "Category=EndToEnd" \
+mkdir -p "$work/e2e"
+FUNCTIONS_E2E_DIR="$work/e2e" dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo --filter "Category=EndToEnd" \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results-e2e" >"$work/e2e.log" 2>&1 &
 e2e_pid=$!
 
@@ -117,6 +124,15 @@ skipped=$((skipped + s))
 if [[ "$e2e_status" -ne 0 && "$f" -eq 0 ]]; then
   failed=$((failed + 1))
 fi
+# The suite stops every local cloud it started; one still running counts as a failure.
+for group in "$work"/e2e/*.pgid; do
+  [[ -f "$group" ]] || continue
+  if pgrep -g "$(cat "$group")" >/dev/null; then
+    echo "FAILED: the end-to-end suite left process group $(cat "$group") running:" >&2
+    ps -o pid,args -g "$(cat "$group")" >&2 || true
+    failed=$((failed + 1))
+  fi
+done
 
 if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
   # A runner crashed without reporting a failed test: count it so the summary cannot read green.

@@ -36,7 +36,13 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     /// <summary>The stack's outputs as Terraform applied it.</summary>
     public JsonElement Outputs { get; private set; }
 
-    public string StateDir { get; } = Path.Combine(Path.GetTempPath(), "functions-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>
+    /// This run's state folder, under FUNCTIONS_E2E_DIR when set (scripts/test.sh sets it, and
+    /// stops every process group recorded there if it is interrupted) or the temp folder.
+    /// </summary>
+    public string StateDir { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("FUNCTIONS_E2E_DIR") is { Length: > 0 } dir ? dir : Path.GetTempPath(),
+        "functions-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     public Credentials Alice { get; private set; } = null!;
 
@@ -86,6 +92,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         await SignalGroupAsync(_process.Id, "TERM");
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         _process.Dispose();
+        File.Delete(StateDir + ".pgid");
         try
         {
             Directory.Delete(StateDir, recursive: true);
@@ -114,6 +121,8 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         }
 
         var process = Process.Start(start)!;
+        // Its process group, for whoever must stop it if this test run cannot (see StateDir).
+        File.WriteAllText(stateDir + ".pgid", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output(e.Data); } };
         process.BeginOutputReadLine();
