@@ -200,10 +200,17 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
         await sqs.SetQueueAttributesAsync(queue, new Dictionary<string, string> { ["VisibilityTimeout"] = "5" });
         var logStart = cloud.Log.Length;
         const string TestEvent = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"b\"}";
+        // In 20 waves of 100: moto's ReceiveMessage walks the whole queue on every call (seconds
+        // per call with 2,000 waiting on a busy 2-core machine), so each wave is sent once the
+        // poller has taken what was visible of the one before.
         for (var batch = 0; batch < 200; batch++)
         {
             await sqs.SendMessageBatchAsync(queue, [.. Enumerable.Range(0, 10).Select(i =>
                 new SendMessageBatchRequestEntry($"m{i}", (batch * 10) + i is var n && n % 100 == 7 ? "poison: not an S3 notification" : TestEvent))]);
+            if (batch % 10 == 9)
+            {
+                await Clients.EventuallyAsync(() => VisibleAsync(sqs, queue), n => n < 10, TimeSpan.FromMinutes(2));
+            }
         }
 
         var deadLettered = await Clients.EventuallyAsync(() => CountAsync(sqs, dlq), n => n >= 20, TimeSpan.FromMinutes(5));
@@ -366,6 +373,9 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
             }
         }
     }
+
+    private static async Task<int> VisibleAsync(IAmazonSQS sqs, string queue) =>
+        (await sqs.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages"])).ApproximateNumberOfMessages;
 
     private static async Task<int> CountAsync(IAmazonSQS sqs, string queue)
     {
