@@ -9,6 +9,7 @@ usage() {
   cat <<USAGE
 Usage: scripts/bench.sh [--filter PATTERN]... [-- BENCHMARKDOTNET-ARGS...]
        scripts/bench.sh --query
+       scripts/bench.sh --local-cloud [--aot] [--requests N]
 
 Builds tests/Benchmarks in Release, runs the benchmarks and prints BenchmarkDotNet's summary
 table (GitHub markdown). A full run takes about 1.5 minutes on a 2-core machine.
@@ -21,6 +22,11 @@ table (GitHub markdown). A full run takes about 1.5 minutes on a 2-core machine.
                      generated data (a 100,000-row CSV, a 1,000,000-row Parquet file); each
                      query in a fresh process: first call, 20 warm calls (p50/p99, also the
                      query alone), peak RSS. Prints a markdown table; about 2 minutes.
+  --local-cloud      instead: starts the local cloud (scripts/local.sh, on a free port, state
+                     in .local/bench), sends N warm SigV4-signed requests (default 1,000; GET
+                     /events, GET /objects, POST /events in turn) and prints the overhead its
+                     gateway adds (p50/p99, from its request log lines) and each function's cold
+                     start; --aot runs the Native AOT packages. Stops everything it started.
   -h, --help         this text.
 
 The job is deliberately short (1 launch; 4 s settling, 10 warmup and 30 measured iterations
@@ -33,10 +39,18 @@ USAGE
 filters=()
 extra=()
 query=0
+local_cloud=0
+aot=()
+requests=1000
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --query) query=1; shift ;;
+    --local-cloud) local_cloud=1; shift ;;
+    --aot) aot=(--aot); shift ;;
+    --requests)
+      [[ "${2:-}" =~ ^[1-9][0-9]{0,5}$ ]] || die "--requests needs a count from 1 to 999999"
+      requests="$2"; shift 2 ;;
     --filter)
       [[ $# -ge 2 && -n "$2" ]] || { usage >&2; die "--filter needs a pattern"; }
       filters+=("$2"); shift 2 ;;
@@ -50,6 +64,27 @@ done
 [[ ${#filters[@]} -gt 0 ]] || filters=("*")
 
 require_dotnet
+
+if [[ $local_cloud -eq 1 ]]; then
+  [[ $query -eq 0 && ${#extra[@]} -eq 0 && ${#filters[@]} -eq 1 && "${filters[0]}" == "*" ]] || die "--local-cloud takes only --aot and --requests"
+  require_python
+  state="$REPO_ROOT/.local/bench"
+  port="$(free_port)"
+  rm -f "$state/localcloud.ready"
+  echo "== start the local cloud on port $port ${aot[*]} (its output: $state/local.log)"
+  mkdir -p "$state"
+  setsid "$REPO_ROOT/scripts/local.sh" --port "$port" --state "$state" "${aot[@]}" >"$state/local.log" 2>&1 &
+  cloud_pid=$!
+  # The local cloud and everything it started are one process group: stop them all on the way out.
+  trap 'kill -TERM -- "-$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true' EXIT
+  until [[ -s "$state/localcloud.ready" ]]; do
+    kill -0 "$cloud_pid" 2>/dev/null || { tail -20 "$state/local.log" >&2; die "scripts/local.sh stopped before the local cloud was ready"; }
+    sleep 1
+  done
+  echo "== $requests warm requests, $(nproc) cores"
+  python3 "$REPO_ROOT/scripts/lib/bench_local_cloud.py" "$state" "http://127.0.0.1:$port" "$requests"
+  exit 0
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

@@ -45,8 +45,11 @@ export AWS_PAGER=""
 out="$(mktemp "${TMPDIR:-/tmp}/reconcile.XXXXXX")"
 trap 'rm -f "$out" "$out.meta"' EXIT
 payload="{\"action\":\"reconcile\",\"olderThanSeconds\":$older_than}"
+# AWS CLI v2 reads --payload as base64 unless told otherwise; v1 takes it as it is.
+binary=()
+[[ "$(aws --version 2>&1)" == aws-cli/1.* ]] || binary=(--cli-binary-format raw-in-base64-out)
 aws "${cli[@]}" lambda invoke --function-name "$function_name" --qualifier live \
-  --cli-binary-format raw-in-base64-out --payload "$payload" "$out" --output json >"$out.meta"
+  "${binary[@]}" --payload "$payload" "$out" --output json >"$out.meta"
 python3 - "$out" "$out.meta" <<'PY'
 import json, sys
 meta = json.load(open(sys.argv[2]))

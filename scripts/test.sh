@@ -29,6 +29,16 @@ require aws "Install the AWS CLI ('pip install awscli' or AWS CLI v2), then re-r
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
 cleanup() {
+  if [[ -n "${e2e_pid:-}" ]] && kill -0 "$e2e_pid" 2>/dev/null; then
+    kill "$e2e_pid" 2>/dev/null || true
+    wait "$e2e_pid" 2>/dev/null || true
+  fi
+  # A local cloud the end-to-end suite started and could not stop (the run was interrupted):
+  # each is a process group of its own, recorded as <state>.pgid.
+  local group
+  for group in "$work"/e2e/*.pgid; do
+    [[ -f "$group" ]] && kill -TERM -- "-$(cat "$group")" 2>/dev/null || true
+  done
   moto_stop
   rm -rf "$work"
 }
@@ -48,13 +58,24 @@ echo "== start moto_server"
 moto_start "$work/moto.log"
 echo "   $MOTO_ENDPOINT (pid $MOTO_PID)"
 
-echo "== dotnet test"
+echo "== dotnet test (all but the end-to-end suite)"
 status=0
-dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo \
+dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd" \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
 
-# Total over every runner from the TRX files (the console summary is per project).
-read -r passed failed skipped < <(python3 - "$work/results" <<'PY'
+# The end-to-end suite starts the local cloud (scripts/local.sh: its own moto, the recorded
+# stack, the function processes) and runs beside the Terraform checks below: most of both is
+# waiting (the AWS provider polling moto), so together they take little more than either alone.
+echo "== end-to-end through the local cloud (started now, reported after the Terraform checks)"
+e2e_status=0
+mkdir -p "$work/e2e"
+FUNCTIONS_E2E_DIR="$work/e2e" dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo --filter "Category=EndToEnd" \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results-e2e" >"$work/e2e.log" 2>&1 &
+e2e_pid=$!
+
+# Totals over every runner from the TRX files (the console summary is per project).
+trx_totals() {
+  python3 - "$1" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
@@ -65,7 +86,8 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     skipped += int(counters.get("notExecuted", 0))
 print(passed, failed, skipped)
 PY
-)
+}
+read -r passed failed skipped < <(trx_totals "$work/results")
 
 # run_counted LABEL SCRIPT: runs a script that ends with "LABEL: N passed, N failed" and adds
 # its counts to the totals; a script that fails without reporting a failure counts as one.
@@ -90,6 +112,27 @@ run_counted terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
 
 echo "== terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
 run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
+
+wait "$e2e_pid" || e2e_status=$?
+e2e_pid=""
+echo "== end-to-end through the local cloud"
+cat "$work/e2e.log"
+read -r p f s < <(trx_totals "$work/results-e2e")
+passed=$((passed + p))
+failed=$((failed + f))
+skipped=$((skipped + s))
+if [[ "$e2e_status" -ne 0 && "$f" -eq 0 ]]; then
+  failed=$((failed + 1))
+fi
+# The suite stops every local cloud it started; one still running counts as a failure.
+for group in "$work"/e2e/*.pgid; do
+  [[ -f "$group" ]] || continue
+  if pgrep -g "$(cat "$group")" >/dev/null; then
+    echo "FAILED: the end-to-end suite left process group $(cat "$group") running:" >&2
+    ps -o pid,args -g "$(cat "$group")" >&2 || true
+    failed=$((failed + 1))
+  fi
+done
 
 if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
   # A runner crashed without reporting a failed test: count it so the summary cannot read green.

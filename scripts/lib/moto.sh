@@ -1,5 +1,6 @@
 # Starts and stops a moto_server on a free loopback port. Source it; do not run it.
 # After moto_start: MOTO_ENDPOINT is exported and MOTO_PID holds the server's PID.
+# MOTO_LAUNCHER, when set, is a Python script run as "python3 SCRIPT HOST PORT" instead.
 
 MOTO_PID=""
 
@@ -8,7 +9,12 @@ moto_start() {
   local port log
   port="$(free_port)"
   log="${1:-/dev/null}"
-  moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  if [[ -n "${MOTO_LAUNCHER:-}" ]]; then
+    # A launcher script serving moto's application (scripts/lib/moto_local.py).
+    python3 "$MOTO_LAUNCHER" 127.0.0.1 "$port" >"$log" 2>&1 &
+  else
+    moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  fi
   MOTO_PID=$!
   export MOTO_ENDPOINT="http://127.0.0.1:$port"
   # Wait for it to answer (bounded: 60 tries, 0.25 s apart).

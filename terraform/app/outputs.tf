@@ -43,6 +43,15 @@ output "schedules" {
   value       = { for key, s in aws_scheduler_schedule.this : key => s.name }
 }
 
+output "event_sources" {
+  description = "Every event source mapping this stack configures, by function and trigger, with all its settings (the local cloud's pollers run them where moto cannot)."
+  value = {
+    for name, mappings in local.event_source_mappings : module.functions[name].function_name => {
+      for source, m in mappings : source => merge(m, { function = name })
+    } if length(mappings) > 0
+  }
+}
+
 output "function_names" {
   description = "Deployed function name per manifest name."
   value       = { for name, f in module.functions : name => f.function_name }

@@ -65,6 +65,27 @@ public sealed class QueryParametersTests
     }
 
     [Fact]
+    public void RejectUnknown_PresignedRequestsSigV4Parameters_AreNotTheRoutes()
+    {
+        // What botocore's SigV4QueryAuth adds to a presigned GET /events?limit=1.
+        var query = Parse("limit=1&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261202%2Fus-east-1%2Fexecute-api%2Faws4_request"
+            + "&X-Amz-Date=20261202T010000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=token&X-Amz-Signature=abc123");
+
+        query.Invoking(q => q.RejectUnknown("limit")).Should().NotThrow();
+        query.Names.Should().Equal("limit");
+    }
+
+    [Theory]
+    [InlineData("x-amz-signature=abc")]
+    [InlineData("X-Amz-Signatures=abc")]
+    public void RejectUnknown_NamesThatOnlyResembleSigV4s_AreStillUnknown(string raw)
+    {
+        var act = () => Parse(raw).RejectUnknown("limit");
+
+        act.Should().Throw<ProblemException>();
+    }
+
+    [Fact]
     public void From_NoRawQueryString_FallsBackToDecodedParameters()
     {
         var request = ApiRequests.Create("GET /objects");

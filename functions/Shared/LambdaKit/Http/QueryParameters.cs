@@ -10,6 +10,11 @@ namespace Functions.LambdaKit.Http;
 public sealed class QueryParameters
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // A presigned request's SigV4 authentication (API Gateway verified it before the function
+    // runs, and passes the query string on as it came): never a route's own parameter.
+    private static readonly string[] SigV4QueryAuthentication =
+        ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"];
     private readonly Dictionary<string, List<string>> _values;
 
     private QueryParameters(Dictionary<string, List<string>> values) => _values = values;
@@ -19,7 +24,10 @@ public sealed class QueryParameters
 
     /// <summary>
     /// Parses the request's query. Percent-escapes must be well formed and decode to valid
-    /// UTF-8; '+' means a space (as in HTML forms).
+    /// UTF-8; '+' means a space (as in HTML forms). The SigV4 query authentication of a presigned
+    /// request (<c>X-Amz-Algorithm</c>, <c>X-Amz-Credential</c>, <c>X-Amz-Date</c>,
+    /// <c>X-Amz-Expires</c>, <c>X-Amz-SignedHeaders</c>, <c>X-Amz-Signature</c>,
+    /// <c>X-Amz-Security-Token</c>) is left out: the gateway has verified it.
     /// </summary>
     /// <exception cref="ProblemException">400 when the query string is malformed.</exception>
     public static QueryParameters From(APIGatewayHttpApiV2ProxyRequest request)
@@ -83,6 +91,11 @@ public sealed class QueryParameters
 
     private static void Add(Dictionary<string, List<string>> values, string name, string value)
     {
+        if (SigV4QueryAuthentication.Contains(name, StringComparer.Ordinal))
+        {
+            return;
+        }
+
         if (!values.TryGetValue(name, out var list))
         {
             list = [];

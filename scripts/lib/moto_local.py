@@ -1,0 +1,35 @@
+"""moto_server's application, as the local cloud runs it.
+
+usage: python3 moto_local.py HOST PORT [--serial]
+
+Two differences from `moto_server`, both for scripts/local.sh:
+- --serial: one request at a time. Used while the stack is recorded: every request is handled
+  before the next one starts, so the order moto draws its (seeded) identifiers in is the order
+  the requests are recorded in, and a replay recreates the same identifiers.
+- Without a Docker engine (there is none here), reading a Lambda function's Docker client
+  raises an AttributeError instead of Docker's own error, so moto's state dump
+  (/moto-api/data.json, which the local cloud reads IAM credentials from) leaves that one
+  attribute out instead of failing as a whole. moto's own files are not changed.
+"""
+import sys
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.utilities import docker_utilities
+from werkzeug.serving import run_simple
+
+_docker_client = docker_utilities.DockerModel.docker_client
+
+
+def _docker_client_or_attribute_error(self):
+    try:
+        return _docker_client.fget(self)
+    except Exception as error:  # docker.errors.DockerException and what it wraps
+        raise AttributeError(f"no Docker engine: {error}") from error
+
+
+docker_utilities.DockerModel.docker_client = property(_docker_client_or_attribute_error)
+
+if __name__ == "__main__":
+    host, port = sys.argv[1], int(sys.argv[2])
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(host, port, app, threaded="--serial" not in sys.argv[3:], use_reloader=False)

@@ -1,0 +1,408 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Functions.TestSupport;
+
+namespace Functions.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system through the local cloud, with clients nobody here wrote: every route, the
+/// stream and queue pollers, tenant isolation, API Gateway's SigV4 and IAM refusals, concurrency
+/// and nothing lost on the event sources.
+/// </summary>
+[Collection(LocalCloudCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public sealed class LocalCloudTests(LocalCloudFixture cloud)
+{
+    private static readonly TimeSpan PollerLimit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Events_CreateGetAndQuery_RoundTripThroughTheGateway()
+    {
+        var id = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"id\":\"{id}\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5,\"emoji\":\"😀\"}}}}", "application/json");
+        var fetched = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}");
+        var processed = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}"),
+            a => a.Json.GetProperty("status").GetString() == "processed", PollerLimit);
+        var listed = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=50&type=order.placed");
+
+        created.Status.Should().Be(201, created.Body);
+        created.Headers["location"].Should().Be($"/events/{id}");
+        created.Headers.Should().ContainKey("apigw-requestid");
+        fetched.Status.Should().Be(200);
+        fetched.Json.GetProperty("payload").GetProperty("emoji").GetString().Should().Be("😀");
+        processed.Json.GetProperty("status").GetString().Should().Be("processed", "the stream poller hands the INSERT to ProcessRecords");
+        listed.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).Should().Contain(id);
+    }
+
+    [Fact]
+    public async Task Files_DirectUpload_BecomesReadyThroughTheStreamPollerIsListedAndQueriedWithSql()
+    {
+        var uploaded = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/files?name=cities.csv", "city,population\nOslo,709037\nLima,10719188\n", "text/csv");
+        var id = uploaded.Json.GetProperty("id").GetString()!;
+
+        var ready = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/files/{id}"),
+            a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
+        var objects = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/objects?prefix=files%2F");
+        var query = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/query",
+            $"{{\"sql\":\"SELECT city FROM c WHERE population > 1000000\",\"files\":{{\"c\":\"{id}\"}}}}", "application/json");
+        var bobsQuery = await Clients.Botocore(cloud.Bob, "POST", $"{cloud.Endpoint}/query",
+            $"{{\"sql\":\"SELECT count(*) FROM c\",\"files\":{{\"c\":\"{id}\"}}}}", "application/json");
+
+        uploaded.Status.Should().Be(201, uploaded.Body);
+        ready.Json.GetProperty("status").GetString().Should().Be("ready", ready.Body);
+        ready.Json.GetProperty("schema").GetProperty("rows").GetInt64().Should().Be(2);
+        objects.Status.Should().Be(200);
+        objects.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString()).Should().Contain("files/" + id);
+        query.Status.Should().Be(200, query.Body);
+        query.Json.GetProperty("rows").GetRawText().Should().Be("[[\"Lima\"]]", "QueryFiles read the file DuckDB loaded from moto's S3");
+        bobsQuery.Status.Should().Be(404, "another tenant's file id is as absent as an unknown one: " + bobsQuery.Body);
+    }
+
+    [Fact]
+    public async Task Files_PresignedUpload_GoesThroughMotoS3TheQueuePollerAndTheStream()
+    {
+        var content = "a,b\n1,2\n3,4\n";
+        var created = await Clients.Curl(cloud.Bob, "POST", $"{cloud.Endpoint}/files/uploads",
+            $"{{\"name\":\"big.csv\",\"size\":{content.Length},\"contentType\":\"text/csv\"}}", "application/json");
+        created.Status.Should().Be(201, created.Body);
+        var upload = created.Json.GetProperty("upload");
+        var put = new List<string> { "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "--data-binary", content };
+        foreach (var header in upload.GetProperty("headers").EnumerateObject())
+        {
+            put.AddRange(["-H", $"{header.Name}: {header.Value.GetString()}"]);
+        }
+
+        put.Add(upload.GetProperty("url").GetString()!);
+        using (var curl = Process.Start(new ProcessStartInfo("curl", put) { RedirectStandardOutput = true })!)
+        {
+            (await curl.StandardOutput.ReadToEndAsync()).Should().Be("200");
+            await curl.WaitForExitAsync();
+        }
+
+        var id = created.Json.GetProperty("id").GetString()!;
+        var ready = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/files/{id}"),
+            a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
+
+        ready.Json.GetProperty("status").GetString().Should().Be("ready", "the S3 notification reached the queue poller, then the stream poller: " + ready.Body);
+    }
+
+    [Fact]
+    public async Task Tenants_BobCannotReadListOrLearnOfAlicesData()
+    {
+        var id = "private-" + Guid.NewGuid().ToString("N")[..8];
+        (await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"id\":\"{id}\",\"type\":\"secret\",\"payload\":{{}}}}", "application/json")).Status.Should().Be(201);
+
+        var asBob = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events/{id}");
+        var absent = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events/never-{id}");
+        var bobsList = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events?type=secret");
+
+        asBob.Status.Should().Be(404);
+        asBob.Json.GetProperty("detail").GetString().Should().Be(absent.Json.GetProperty("detail").GetString()!.Replace("never-", string.Empty, StringComparison.Ordinal));
+        bobsList.Json.GetProperty("items").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Auth_SignedByBotocore_HeaderAndPresignedForms_AreAccepted()
+    {
+        var header = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=1");
+        var presigned = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=1", presign: true);
+
+        header.Status.Should().Be(200, header.Body);
+        presigned.Status.Should().Be(200, presigned.Body);
+    }
+
+    [Fact]
+    public async Task Auth_EveryRefusal_IsApiGateways403()
+    {
+        var unsigned = await Clients.Curl(null, "GET", $"{cloud.Endpoint}/events");
+        var tampered = await Clients.Botocore(cloud.Alice, "POST", $"{cloud.Endpoint}/events", "{\"type\":\"t\",\"payload\":{}}", "application/json", tamperBody: true);
+        var expired = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events", shiftSeconds: -600);
+        var future = await Clients.Botocore(cloud.Alice, "GET", $"{cloud.Endpoint}/events", shiftSeconds: 600);
+        var wrongService = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events", service: "s3");
+        var notAllowed = await Clients.Curl(cloud.Mallory, "GET", $"{cloud.Endpoint}/events");
+        var unknownKey = await Clients.Curl(new Credentials("AKIAUNKNOWNKEY000000", "secret"), "GET", $"{cloud.Endpoint}/events");
+
+        foreach (var answer in new[] { unsigned, tampered, expired, future, wrongService, notAllowed, unknownKey })
+        {
+            answer.Status.Should().Be(403, answer.Body);
+        }
+
+        tampered.Headers["x-amzn-ErrorType"].Should().StartWith("InvalidSignatureException");
+        tampered.Body.Should().Contain("The request signature we calculated does not match the signature you provided");
+        expired.Body.Should().Contain("Signature expired");
+        future.Body.Should().Contain("Signature not yet current");
+        notAllowed.Headers["x-amzn-ErrorType"].Should().StartWith("AccessDeniedException");
+        notAllowed.Body.Should().Contain("is not authorized to perform: execute-api:Invoke");
+        unknownKey.Body.Should().Contain("The security token included in the request is invalid");
+    }
+
+    [Fact]
+    public async Task Gateway_UnknownRouteAndOversizedBody_AreAnsweredAsApiGatewayAnswers()
+    {
+        var unknown = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/nowhere");
+        var tooLarge = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", new string('x', (10 * 1024 * 1024) + 1), "application/json");
+
+        unknown.Status.Should().Be(404);
+        unknown.Body.Should().Be("{\"message\":\"Not Found\"}");
+        tooLarge.Status.Should().Be(413);
+        tooLarge.Body.Should().Be("{\"message\":\"Request Entity Too Large\"}");
+    }
+
+    [Fact]
+    public async Task Concurrency_FiftyRequestsAcrossRoutes_AreServedUpToTheLimitAndThrottledBeyondIt()
+    {
+        string[] burstFunctions = ["CreateEvent", "QueryEvents", "ListObjects"];
+        Task<Answer> Request(int i) => (i % 3) switch
+        {
+            0 => Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"type\":\"load\",\"payload\":{{\"n\":{i}}}}}", "application/json"),
+            1 => Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/events?type=load"),
+            _ => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/objects"),
+        };
+        int Invocations() => cloud.Events("invocation").Count(e => burstFunctions.Contains(e.GetProperty("function").GetString()));
+
+        // First as many requests at once as the three functions may serve: each function starts
+        // instances up to its limit. Their cold starts (JIT builds, on a shared 2-core machine) may
+        // outlast the gateway's 30 s; the instances finish starting regardless.
+        var before = cloud.Events("instance-started").Count;
+        var invocationsBefore = Invocations();
+        await Task.WhenAll(Enumerable.Range(0, 3 * LocalCloudFixture.Concurrency).Select(Request));
+        await Clients.EventuallyAsync(() => Task.FromResult(Invocations() - invocationsBefore), n => n >= 3 * LocalCloudFixture.Concurrency, TimeSpan.FromMinutes(2));
+
+        // Then 50 at once: served by the warm instances up to the limit, throttled beyond it.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(Request));
+        var started = cloud.Events("instance-started").Skip(before).ToList();
+        var perFunction = cloud.Events("instance-started")
+            .Select(e => e.GetProperty("function").GetString()!)
+            .Where(f => burstFunctions.Contains(f))
+            .GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count());
+
+        answers.Should().OnlyContain(a => a.Status == 200 || a.Status == 201 || a.Status == 429, "every request is answered: served, or throttled as API Gateway throttles");
+        answers.Where(a => a.Status == 429).Should().OnlyContain(a => a.Body == "{\"message\":\"Too Many Requests\"}");
+        answers.Count(a => a.Status is 200 or 201).Should().BeGreaterThanOrEqualTo(3 * LocalCloudFixture.Concurrency, "each route's function serves as many requests at once as its limit");
+        started.Count.Should().BeGreaterThan(1, "concurrent requests start more instances");
+        perFunction.Values.Should().OnlyContain(n => n <= LocalCloudFixture.Concurrency, "no function ever has more instances than its limit");
+    }
+
+    [Fact]
+    public async Task EventSources_TwoThousandMessagesWithOnePercentPoison_ProcessedPlusDeadLetteredIsTwoThousand()
+    {
+        using var sqs = new AmazonSQSClient(new BasicAWSCredentials("testing", "testing"), new AmazonSQSConfig { ServiceURL = cloud.MotoEndpoint, AuthenticationRegion = "us-east-1" });
+        var queue = (await sqs.GetQueueUrlAsync("functions-local-uploads")).QueueUrl;
+        var dlq = (await sqs.GetQueueUrlAsync("functions-local-uploads-dlq")).QueueUrl;
+
+        // The stack's visibility timeout is 12 minutes (6 × the processor's timeout); a poison
+        // message needs five of them to reach the dead-letter queue. Five seconds keeps the test
+        // short while staying above a batch's time, so a message is rarely handed out twice; when
+        // it is (SQS is at-least-once), it counts once below.
+        await sqs.SetQueueAttributesAsync(queue, new Dictionary<string, string> { ["VisibilityTimeout"] = "5" });
+        var logStart = cloud.Log.Length;
+        const string TestEvent = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"b\"}";
+        // In 20 waves of 100: moto's ReceiveMessage walks the whole queue on every call (seconds
+        // per call with 2,000 waiting on a busy 2-core machine), so each wave is sent once the
+        // poller has taken what was visible of the one before.
+        for (var batch = 0; batch < 200; batch++)
+        {
+            await sqs.SendMessageBatchAsync(queue, [.. Enumerable.Range(0, 10).Select(i =>
+                new SendMessageBatchRequestEntry($"m{i}", (batch * 10) + i is var n && n % 100 == 7 ? "poison: not an S3 notification" : TestEvent))]);
+            if (batch % 10 == 9)
+            {
+                await Clients.EventuallyAsync(() => VisibleAsync(sqs, queue), n => n < 10, TimeSpan.FromMinutes(2));
+            }
+        }
+
+        var deadLettered = await Clients.EventuallyAsync(() => CountAsync(sqs, dlq), n => n >= 20, TimeSpan.FromMinutes(5));
+        var left = await Clients.EventuallyAsync(() => CountAsync(sqs, queue), n => n == 0, TimeSpan.FromMinutes(1));
+        var processed = Deleted(cloud.Log[logStart..]);
+        var poison = await ReceiveAllAsync(sqs, dlq);
+
+        deadLettered.Should().Be(20);
+        left.Should().Be(0);
+        poison.Should().HaveCount(20).And.OnlyContain(m => m.Body.StartsWith("poison", StringComparison.Ordinal), "only the poison is dead-lettered");
+        processed.Should().NotIntersectWith(poison.Select(m => m.MessageId), "a dead-lettered message was never processed");
+        (processed.Count + poison.Count).Should().Be(2000, "every message is either processed or dead-lettered");
+    }
+
+    [Fact]
+    public async Task Reconcile_ScriptRunsAgainstTheLocalCloudsLambdaEndpoint()
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "reconcile.sh"), "--function", "functions-local-ProcessRecords", "--older-than", "0", "--region", "us-east-1", "--endpoint-url", cloud.LambdaEndpoint })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        process.ExitCode.Should().Be(0, output);
+        output.Should().Contain("failed 0, complete True");
+    }
+
+    [Fact]
+    public async Task PrintedExamples_RunAsPrinted_AnswerEveryRouteWithoutAnError()
+    {
+        // The examples local.sh printed: "# ROUTE [note]" then the command, up to a blank line.
+        var printed = cloud.Log.Split('\n').Select(l => l.TrimEnd('\r'))
+            .SkipWhile(l => l != "Every route, as alice:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        var script = new System.Text.StringBuilder("set -u\n");
+        var routes = new List<string>();
+        for (var i = 0; i + 1 < printed.Count; i += 2)
+        {
+            var route = string.Join(' ', printed[i].TrimStart('#', ' ').Split(' ').Take(2));
+            routes.Add(route);
+            if (route == "POST /query")
+            {
+                // The example's own note: query once the file is ready (the stream poller inspects it).
+                script.Append("for _ in $(seq 300); do curl -s --aws-sigv4 'aws:amz:us-east-1:execute-api' --user '")
+                    .Append(cloud.Alice.AccessKeyId).Append(':').Append(cloud.Alice.SecretAccessKey)
+                    .Append("' \"").Append(cloud.Endpoint).Append("/files/$file\" | grep -q '\"status\":\"ready\"' && break; sleep 0.2; done\n");
+            }
+
+            script.Append("echo '=== ").Append(route).Append("'\n").Append(printed[i + 1]).Append("\necho\n");
+        }
+
+        var start = new ProcessStartInfo("bash") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(script.ToString());
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var answers = output.Split("=== ", StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('\n', 2))
+            .ToDictionary(part => part[0], part => part[1].Trim());
+
+        routes.Should().Contain(["POST /events", "GET /events/{id}", "GET /events", "POST /files", "GET /files/{id}", "POST /query", "GET /objects", "POST /files/uploads"]);
+        answers.Keys.Should().BeEquivalentTo(routes, "every printed example ran:\n" + output + await stderr);
+        foreach (var (route, body) in answers)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(body.Length == 0 ? "null" : body).RootElement;
+            if (route == "POST /files")
+            {
+                // Its answer went to stderr (tee); stdout has the blank echo only.
+                continue;
+            }
+
+            json.ValueKind.Should().Be(System.Text.Json.JsonValueKind.Object, $"{route} answered: {body}");
+            json.TryGetProperty("message", out _).Should().BeFalse($"{route} is not refused by the gateway: {body}");
+            (json.TryGetProperty("type", out var type) && type.GetString()!.StartsWith("urn:functions:problem", StringComparison.Ordinal))
+                .Should().BeFalse($"{route} is not a problem response: {body}");
+        }
+
+        (await stderr).Should().Contain("\"name\":\"cities.csv\"", "the upload's answer is shown (tee)");
+        answers["POST /query"].Should().Contain("[[\"Lima\"]]");
+    }
+
+    [Fact]
+    public async Task Start_ASecondInstanceOnTheSamePort_IsRefusedAndSaysSo()
+    {
+        var port = new Uri(cloud.Endpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port, "--state", cloud.StateDir + "-second" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var stillServing = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=1");
+
+        process.ExitCode.Should().NotBe(0, output);
+        output.Should().Contain($"port {port} on 127.0.0.1 is in use: a local cloud (or another program) is already running there");
+        stillServing.Status.Should().Be(200, "the running local cloud is left alone");
+    }
+
+    [Fact]
+    public async Task Stop_CtrlCOfASecondLocalCloud_EndsEveryProcessItStarted()
+    {
+        // A second local cloud beside the first, on its own port and state: the cached stack makes
+        // it a warm start. Ctrl-C in a terminal is SIGINT to the foreground process group.
+        var port = LocalCloudFixture.FreePort();
+        var state = cloud.StateDir + "-ctrl-c";
+        var output = new System.Text.StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var second = LocalCloudFixture.StartLocalSh(port, state, line =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (line.StartsWith("Local cloud ready in ", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        });
+        try
+        {
+            (await Task.WhenAny(ready.Task, second.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(5)))).Should().Be(ready.Task, output.ToString());
+            var alice = Credentials.ReadProfiles(Path.Combine(state, "credentials"))["alice"];
+            var served = await Clients.Curl(alice, "GET", $"http://127.0.0.1:{port}/events?limit=1");
+            var running = LocalCloudFixture.GroupMembers(second.Id);
+
+            await LocalCloudFixture.SignalGroupAsync(second.Id, "INT");
+            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var left = await Clients.EventuallyAsync(() => Task.FromResult(LocalCloudFixture.GroupMembers(second.Id)), m => m.Count == 0, TimeSpan.FromSeconds(15));
+
+            served.Status.Should().Be(200, "the second local cloud serves (and so runs a function process): " + served.Body);
+            running.Should().Contain(m => m.Contains("(moto", StringComparison.Ordinal) || m.Contains("(python", StringComparison.Ordinal), "moto runs in the group: " + string.Join(", ", running));
+            running.Count.Should().BeGreaterThanOrEqualTo(3, string.Join(", ", running));
+            left.Should().BeEmpty("Ctrl-C stops every process local.sh started");
+        }
+        finally
+        {
+            if (LocalCloudFixture.GroupMembers(second.Id).Count > 0)
+            {
+                await LocalCloudFixture.SignalGroupAsync(second.Id, "KILL");
+            }
+
+            File.Delete(state + ".pgid");
+            try
+            {
+                Directory.Delete(state, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<int> VisibleAsync(IAmazonSQS sqs, string queue) =>
+        (await sqs.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages"])).ApproximateNumberOfMessages;
+
+    private static async Task<int> CountAsync(IAmazonSQS sqs, string queue)
+    {
+        var attributes = await sqs.GetQueueAttributesAsync(queue, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]);
+        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible;
+    }
+
+    // The distinct messages the queue poller deleted after ProcessRecords handled them.
+    private static HashSet<string> Deleted(string log) =>
+        log.Split('\n')
+            .Where(l => l.Contains("\"event\":\"batch-done\"", StringComparison.Ordinal) && l.Contains("\"kind\":\"queue\"", StringComparison.Ordinal))
+            .SelectMany(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("deleted_ids").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static async Task<List<Message>> ReceiveAllAsync(IAmazonSQS sqs, string queue)
+    {
+        var messages = new Dictionary<string, Message>(StringComparer.Ordinal);
+        for (var empty = 0; empty < 2;)
+        {
+            var batch = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queue, MaxNumberOfMessages = 10, VisibilityTimeout = 60, WaitTimeSeconds = 1 });
+            empty = batch.Messages is { Count: > 0 } ? 0 : empty + 1;
+            foreach (var message in batch.Messages ?? [])
+            {
+                messages.TryAdd(message.MessageId, message);
+            }
+        }
+
+        return [.. messages.Values];
+    }
+}
