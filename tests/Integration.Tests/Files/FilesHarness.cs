@@ -49,6 +49,12 @@ public sealed class FilesHarness : IAsyncDisposable
                 new QueueConfiguration { Queue = queue.Arn, Events = [Amazon.S3.EventType.ObjectCreatedPut] },
             ],
         });
+        // The data bucket is versioned in every environment (terraform/modules/s3_bucket).
+        await environment.S3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = environment.Settings.BucketName,
+            VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Enabled },
+        });
         var stream = await TableStream.OpenAsync(environment.Dynamo, environment.Settings.TableName);
         return new FilesHarness(environment, queue, stream, time ?? TimeProvider.System);
     }
@@ -68,6 +74,37 @@ public sealed class FilesHarness : IAsyncDisposable
     public Task<APIGatewayHttpApiV2ProxyResponse> Get(string id, string caller = ApiRequests.AliceArn) =>
         Send(new GetFile.Function(Env.Dynamo, Env.S3, Env.Settings, Time),
             ApiRequests.Create("GET /files/{id}", caller, pathParameters: new() { ["id"] = id }));
+
+    public Task<APIGatewayHttpApiV2ProxyResponse> List(string? query = null, string caller = ApiRequests.AliceArn) =>
+        Send(new ListFiles.Function(Env.Dynamo, Env.Kms, Env.Settings.TableName, Env.CursorKeyId),
+            ApiRequests.Create("GET /files", caller, query));
+
+    public Task<APIGatewayHttpApiV2ProxyResponse> Delete(string id, string caller = ApiRequests.AliceArn, string? query = null) =>
+        Send(new DeleteFile.Function(Env.Dynamo, Env.S3, Env.Settings.TableName, Env.Settings.BucketName, Time),
+            ApiRequests.Create("DELETE /files/{id}", caller, query, pathParameters: new() { ["id"] = id }));
+
+    /// <summary>Every version and delete marker of <paramref name="key"/>.</summary>
+    public async Task<int> VersionCountAsync(string key)
+    {
+        var listing = await Env.S3.ListVersionsAsync(new ListVersionsRequest { BucketName = Env.Settings.BucketName, Prefix = key });
+        return (listing.Versions ?? []).Count(v => v.Key == key);
+    }
+
+    /// <summary>The raw item of a file (tombstones included), or null.</summary>
+    public async Task<Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>?> RawItemAsync(string tenantKey, string id)
+    {
+        var response = await Env.Dynamo.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
+        {
+            TableName = Env.Settings.TableName,
+            Key = new()
+            {
+                ["pk"] = new() { S = "T#" + tenantKey },
+                ["sk"] = new() { S = "F#" + id },
+            },
+            ConsistentRead = true,
+        });
+        return response.Item is { Count: > 0 } item ? item : null;
+    }
 
     public ProcessRecords.Function Processor() => new(Env.Dynamo, Env.S3, Env.Settings, Time, _logs.Logger);
 
