@@ -11,7 +11,9 @@ namespace Functions.Integration.Tests.Files;
 /// DELETE /files/{id} racing the processor on the same file, against moto: the stream's
 /// inspection of a direct upload, and the uploads queue's completion of a presigned one. The
 /// two start together from a gate, in three orders, 50 times each: whoever wins, the file never
-/// comes back and nothing is left half-deleted.
+/// comes back and nothing is left half-deleted. DynamoDB requests go through a gate that gives
+/// moto DynamoDB's atomic conditional writes (<see cref="SerializedDynamoDb"/>); the steps of
+/// the delete and of the processor interleave freely between requests.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class DeleteRaceTests : IAsyncLifetime
@@ -22,7 +24,8 @@ public sealed class DeleteRaceTests : IAsyncLifetime
 
     private static string AliceKey => ListFilesIntegrationTests.Key(ApiRequests.AliceArn);
 
-    public async Task InitializeAsync() => _files = await FilesHarness.CreateAsync(_time);
+    // DynamoDB's per-request atomicity, which moto lacks (see SerializedDynamoDb).
+    public async Task InitializeAsync() => _files = await FilesHarness.CreateAsync(_time, serializedDynamoDb: true);
 
     public async Task DisposeAsync() => await _files.DisposeAsync();
 

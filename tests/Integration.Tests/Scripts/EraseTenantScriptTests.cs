@@ -114,7 +114,7 @@ public sealed class EraseTenantScriptTests : IAsyncLifetime
         // More versions of one file's object and a delete marker under the tenant's root.
         var key = Functions.FileStore.FileRules.ObjectKey(ListFilesIntegrationTests.Key(caller), first!);
         await _files.Env.S3.PutObjectAsync(new PutObjectRequest { BucketName = _files.Env.Settings.BucketName, Key = key, ContentBody = "v2" });
-        await _files.Env.S3.DeleteObjectAsync(_files.Env.Settings.BucketName, key + "-gone");
+        await _files.Env.S3.DeleteObjectAsync(_files.Env.Settings.BucketName, key);
         await _files.CreateUpload("{\"name\":\"pending.csv\",\"size\":10,\"contentType\":\"text/csv\"}", caller);
 
         // A deleted presigned upload leaves a tombstone until its URL expires.
