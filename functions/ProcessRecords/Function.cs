@@ -38,7 +38,8 @@ public sealed class Function : ILambdaHandler
     public Function(IAmazonDynamoDB dynamo, IAmazonS3 s3, EventStoreSettings settings, TimeProvider time, LambdaLogger logger)
     {
         _actions = new RecordActions(
-            new DynamoEventStore(dynamo, s3, settings, time), new DynamoFileStore(dynamo, settings.TableName), s3, settings, time, logger);
+            new DynamoEventStore(dynamo, s3, settings, time), new DynamoFileStore(dynamo, settings.TableName),
+            new ObjectVersions(s3, settings.BucketName), s3, settings, time, logger);
         _reconciler = new Reconciler(new UnsettledItems(dynamo, settings.TableName), _actions, time, logger);
         _settings = settings;
         _logger = logger;

@@ -164,7 +164,8 @@ internal sealed class Reconciler(UnsettledItems index, RecordActions actions, Ti
                     changed = await actions.InspectAsync(key.TenantKey, key.Id, cancellationToken);
                     break;
                 default:
-                    changed = false;
+                    // A deleted file's tombstone, due: its URL can no longer write the object.
+                    changed = await actions.FinishDeleteAsync(key.TenantKey, key.Id, cancellationToken);
                     break;
             }
         }

@@ -16,6 +16,7 @@ namespace Functions.ProcessRecords;
 internal sealed class RecordActions(
     DynamoEventStore events,
     DynamoFileStore files,
+    ObjectVersions objects,
     IAmazonS3 s3,
     EventStoreSettings settings,
     TimeProvider time,
@@ -32,9 +33,17 @@ internal sealed class RecordActions(
     public async Task<bool> VerifyUploadAsync(string tenantKey, string id, bool urlExpired, CancellationToken cancellationToken)
     {
         var file = await files.GetAsync(tenantKey, id, cancellationToken);
-        if (file is null || file.Status != FileStatus.Pending)
+        if (file is null)
         {
-            // Unknown, or already decided (a replayed or duplicated notification).
+            // No file: perhaps an object nothing will ever reference (removed below), or a
+            // direct upload whose item is still being written (left alone).
+            await RemoveUnreferencedAsync(tenantKey, id, cancellationToken);
+            return false;
+        }
+
+        if (file.Status != FileStatus.Pending)
+        {
+            // Already decided (a replayed or duplicated notification).
             return false;
         }
 
@@ -88,6 +97,37 @@ internal sealed class RecordActions(
         logger.Info("file inspected", LogField.Of("tenant", tenantKey), LogField.Of("file_id", id),
             LogField.Of("outcome", result.Schema is null ? FileStatus.Rejected : FileStatus.Ready), LogField.Of("changed", changed));
         return changed;
+    }
+
+    /// <summary>
+    /// Finishes a delete: when the file is a tombstone, removes every version of its object and
+    /// then the tombstone. False when the file is not deleted (or the tombstone is already gone).
+    /// </summary>
+    public async Task<bool> FinishDeleteAsync(string tenantKey, string id, CancellationToken cancellationToken)
+    {
+        if (await files.GetStatusAsync(tenantKey, id, cancellationToken) != FileStatus.Deleted)
+        {
+            return false;
+        }
+
+        await objects.PurgeAsync(FileRules.ObjectKey(tenantKey, id), cancellationToken);
+        return await files.RemoveTombstoneAsync(tenantKey, id, cancellationToken);
+    }
+
+    // An object under a file key that no live file will ever reference is removed: the file was
+    // deleted (its tombstone says so) while its presigned URL could still write, or its id is
+    // older than any write of an item can take (deleted and the tombstone gone, or a tenant
+    // erased). A fresh id without an item is a direct upload between its two writes: left.
+    private async Task RemoveUnreferencedAsync(string tenantKey, string id, CancellationToken cancellationToken)
+    {
+        var status = await files.GetStatusAsync(tenantKey, id, cancellationToken);
+        var deleted = status == FileStatus.Deleted;
+        if (deleted || (status is null && FileRules.IdCreatedAt(id) is { } created && time.GetUtcNow() - created > FileRules.UnreferencedAfter))
+        {
+            var removed = await objects.PurgeAsync(FileRules.ObjectKey(tenantKey, id), cancellationToken);
+            logger.Info("unreferenced upload removed", LogField.Of("tenant", tenantKey), LogField.Of("file_id", id),
+                LogField.Of("versions", removed), LogField.Of("tombstone", deleted));
+        }
     }
 
     /// <summary>The file's record, or null.</summary>

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.KeyManagementService;
 using Amazon.S3;
+using Functions.Cursors;
 using Functions.EventStore;
 using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;

@@ -96,11 +96,14 @@ def examples(state, endpoint, manifest):
         "POST /query": f"curl -s {sig} {json_body} -d '{{\"sql\":\"SELECT city FROM cities WHERE population > 1000000\",\"files\":{{\"cities\":\"'\"$file\"'\"}}}}' '{endpoint}/query'",
         "GET /objects": f"curl -s {sig} '{endpoint}/objects?limit=10&prefix=files%2F'",
         "POST /files/uploads": f"curl -s {sig} {json_body} -d '{{\"contentType\":\"text/csv\",\"name\":\"big.csv\",\"size\":27}}' '{endpoint}/files/uploads'",
+        "GET /files": f"curl -s {sig} '{endpoint}/files?limit=10&status=ready'",
+        "DELETE /files/{id}": f"curl -s -o /dev/null -w '%{{http_code}}\\n' -X DELETE {sig} \"{endpoint}/files/$file\"",
     }
     notes = {
         "POST /files": "(keeps the new file's id in $file)",
         "POST /query": "(once GET /files/{id} says \"status\":\"ready\": the stream poller inspects it within seconds)",
         "POST /files/uploads": "(then PUT the bytes to the returned upload.url with its upload.headers)",
+        "DELETE /files/{id}": "(prints the status: 204)",
     }
     routes = [r for f in json.load(open(manifest))["functions"] for r in f.get("routes", [])]
     routes = [r for r in samples if r in routes] + [r for r in routes if r not in samples]

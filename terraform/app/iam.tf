@@ -49,7 +49,8 @@ locals {
     for name, f in local.functions : [for p in f.permissions : name if p.resource == "data_bucket" && try(p.scope, "") != "tenants"]
   ])
 
-  bucket_level_actions = ["s3:ListBucket"]
+  # Bucket-level listings: granted on the bucket, only for the tenants' prefix.
+  bucket_level_actions = ["s3:ListBucket", "s3:ListBucketVersions"]
   # Keys are used only through the service that owns the data, never directly.
   via_s3       = { StringEquals = { "kms:ViaService" = ["s3.${var.region}.amazonaws.com"] } }
   via_sqs      = { StringEquals = { "kms:ViaService" = ["sqs.${var.region}.amazonaws.com"] } }

@@ -35,6 +35,8 @@ locals {
     # Sparse: only items that are not settled yet (accepted events, uploaded or pending files)
     # carry gsi3pk, so the reconciler reads them without scanning every tenant's items.
     { name = "unsettled", hash_key = "gsi3pk", range_key = "gsi3sk", projection_type = "KEYS_ONLY" },
+    # Sparse: file items only (a deleted file's tombstone leaves it), so GET /files is a Query.
+    { name = "files", hash_key = "gsi4pk", range_key = "gsi4sk", projection_type = "ALL" },
   ]
 
   # Zip: the object version the release wrote. Image: the digest the release tag points at.
@@ -93,6 +95,8 @@ module "events_table" {
     { name = "gsi2sk", type = "S" },
     { name = "gsi3pk", type = "S" },
     { name = "gsi3sk", type = "S" },
+    { name = "gsi4pk", type = "S" },
+    { name = "gsi4sk", type = "S" },
   ]
   global_secondary_indexes = local.events_table_indexes
   kms_key_arn              = module.data_key.arn

@@ -278,7 +278,7 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
             .Select(part => part.Split('\n', 2))
             .ToDictionary(part => part[0], part => part[1].Trim());
 
-        routes.Should().Contain(["POST /events", "GET /events/{id}", "GET /events", "POST /files", "GET /files/{id}", "POST /query", "GET /objects", "POST /files/uploads"]);
+        routes.Should().Contain(["POST /events", "GET /events/{id}", "GET /events", "POST /files", "GET /files/{id}", "POST /query", "GET /objects", "POST /files/uploads", "GET /files", "DELETE /files/{id}"]);
         answers.Keys.Should().BeEquivalentTo(routes, "every printed example ran:\n" + output + await stderr);
         foreach (var (route, body) in answers)
         {
@@ -286,6 +286,12 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
             if (route == "POST /files")
             {
                 // Its answer went to stderr (tee); stdout has the blank echo only.
+                continue;
+            }
+
+            if (route == "DELETE /files/{id}")
+            {
+                body.Should().Be("204", "the example prints the status of the delete");
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Functions.Cursors;
 using Functions.EventStore;
 using Functions.LambdaKit.Http;
 using Functions.LambdaKit.Identity;

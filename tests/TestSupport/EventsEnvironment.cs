@@ -65,6 +65,8 @@ public sealed class EventsEnvironment : IAsyncDisposable
             new AttributeDefinition(EventTable.ByTypeSort, ScalarAttributeType.S),
             new AttributeDefinition(EventTable.UnsettledPartition, ScalarAttributeType.S),
             new AttributeDefinition(EventTable.UnsettledSort, ScalarAttributeType.S),
+            new AttributeDefinition(EventTable.FilesPartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(EventTable.FilesSort, ScalarAttributeType.S),
         ],
         KeySchema =
         [
@@ -76,6 +78,7 @@ public sealed class EventsEnvironment : IAsyncDisposable
             Index(EventTable.ByTimeIndex, EventTable.ByTimePartition, EventTable.ByTimeSort),
             Index(EventTable.ByTypeIndex, EventTable.ByTypePartition, EventTable.ByTypeSort),
             Index(EventTable.UnsettledIndex, EventTable.UnsettledPartition, EventTable.UnsettledSort, ProjectionType.KEYS_ONLY),
+            Index(EventTable.FilesIndex, EventTable.FilesPartitionKey, EventTable.FilesSort),
         ],
         StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
     });

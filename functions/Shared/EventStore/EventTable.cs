@@ -34,6 +34,15 @@ public static class EventTable
     /// <summary>Sort key of <see cref="ByTypeIndex"/>.</summary>
     public const string ByTypeSort = "gsi2sk";
 
+    /// <summary>Index of a tenant's files by creation time (file items only: sparse).</summary>
+    public const string FilesIndex = "files";
+
+    /// <summary>Partition key of <see cref="FilesIndex"/>: <c>T#{tenant}#F</c>.</summary>
+    public const string FilesPartitionKey = "gsi4pk";
+
+    /// <summary>Sort key of <see cref="FilesIndex"/>: <c>{createdAt}#{id}</c>.</summary>
+    public const string FilesSort = "gsi4sk";
+
     /// <summary>Sparse index of unsettled items (keys only), in <see cref="UnsettledShardCount"/> partitions by time.</summary>
     public const string UnsettledIndex = "unsettled";
 
@@ -66,6 +75,9 @@ public static class EventTable
 
     /// <summary>The by-time index partition of a tenant's events.</summary>
     public static string TimePartition(string tenantKey) => $"T#{tenantKey}#E";
+
+    /// <summary>The files index partition of a tenant's files.</summary>
+    public static string FilesPartition(string tenantKey) => $"T#{tenantKey}#F";
 
     /// <summary>The by-type index partition of a tenant's events of one type.</summary>
     public static string TypePartition(string tenantKey, string type) => $"T#{tenantKey}#E#{type}";

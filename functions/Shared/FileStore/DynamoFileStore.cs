@@ -11,7 +11,7 @@ namespace Functions.FileStore;
 /// the event indexes. Every status change is a conditional write on the expected current
 /// status, so replayed or concurrent processing changes nothing twice.
 /// </summary>
-public sealed class DynamoFileStore
+public sealed partial class DynamoFileStore
 {
     private const string Entity = "file";
     private readonly IAmazonDynamoDB _dynamo;
@@ -26,6 +26,9 @@ public sealed class DynamoFileStore
 
     /// <summary>A file item's sort key.</summary>
     public static string SortKey(string id) => $"F#{id}";
+
+    /// <summary>The files index sort key: canonical creation time then id (newest first when read backwards).</summary>
+    public static string ListSortKey(DateTimeOffset createdAt, string id) => $"{Timestamps.Format(createdAt)}#{id}";
 
     /// <summary>Writes a new file item (the id is generated, so a collision is a defect).</summary>
     public Task CreateAsync(string tenantKey, FileRecord file, CancellationToken cancellationToken)
@@ -43,6 +46,8 @@ public sealed class DynamoFileStore
             ["createdAt"] = new() { S = Timestamps.Format(file.CreatedAt) },
             [EventTable.UnsettledPartition] = new() { S = EventTable.UnsettledShard(tenantKey) },
             [EventTable.UnsettledSort] = new() { S = Timestamps.Format(file.CreatedAt) },
+            [EventTable.FilesPartitionKey] = new() { S = EventTable.FilesPartition(tenantKey) },
+            [EventTable.FilesSort] = new() { S = ListSortKey(file.CreatedAt, file.Id) },
         };
         if (file.Sha256 is { } sha)
         {
@@ -58,8 +63,18 @@ public sealed class DynamoFileStore
         }, cancellationToken));
     }
 
-    /// <summary>The tenant's file with that id, or null.</summary>
-    public async Task<FileRecord?> GetAsync(string tenantKey, string id, CancellationToken cancellationToken)
+    /// <summary>The tenant's file with that id, or null (also for a deleted file's tombstone).</summary>
+    public async Task<FileRecord?> GetAsync(string tenantKey, string id, CancellationToken cancellationToken) =>
+        await ReadAsync(tenantKey, id, cancellationToken) is { } item ? FromItem(item) : null;
+
+    /// <summary>
+    /// The stored status of the file item, <see cref="FileStatus.Deleted"/> included; null when
+    /// there is no file item. For the processor, which must tell a tombstone from nothing.
+    /// </summary>
+    public async Task<string?> GetStatusAsync(string tenantKey, string id, CancellationToken cancellationToken) =>
+        await ReadAsync(tenantKey, id, cancellationToken) is { } item && Text(item, "entity") == Entity ? Text(item, "status") : null;
+
+    private async Task<Dictionary<string, AttributeValue>?> ReadAsync(string tenantKey, string id, CancellationToken cancellationToken)
     {
         var response = await DependencyUnavailableException.Guard("DynamoDB", () => _dynamo.GetItemAsync(new GetItemRequest
         {
@@ -67,7 +82,7 @@ public sealed class DynamoFileStore
             Key = Key(tenantKey, id),
             ConsistentRead = true,
         }, cancellationToken));
-        return response.Item is { Count: > 0 } item ? FromItem(item) : null;
+        return response.Item is { Count: > 0 } item ? item : null;
     }
 
     /// <summary>pending → uploaded, recording the verified size. False when the file is not pending (already done).</summary>
@@ -140,9 +155,10 @@ public sealed class DynamoFileStore
         [EventTable.SortKey] = new() { S = SortKey(id) },
     };
 
-    private static FileRecord? FromItem(Dictionary<string, AttributeValue> item)
+    /// <summary>A file item as the API shows it; null for anything else (an event, a tombstone).</summary>
+    internal static FileRecord? FromItem(Dictionary<string, AttributeValue> item)
     {
-        if (Text(item, "entity") != Entity)
+        if (Text(item, "entity") != Entity || !FileStatus.IsVisible(Text(item, "status")))
         {
             return null;
         }
@@ -163,7 +179,7 @@ public sealed class DynamoFileStore
             Timestamps.Parse(Text(item, "processedAt")));
     }
 
-    private static string? Text(Dictionary<string, AttributeValue> item, string name) =>
+    internal static string? Text(Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var value) ? value.S : null;
 
     private static long? Number(Dictionary<string, AttributeValue> item, string name) =>

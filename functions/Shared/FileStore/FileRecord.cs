@@ -14,6 +14,15 @@ public static class FileStatus
 
     /// <summary>Refused; <see cref="FileRecord.Reason"/> says why.</summary>
     public const string Rejected = "rejected";
+
+    /// <summary>
+    /// Deleted: the item is a tombstone, never returned by the API, kept only while a presigned
+    /// URL issued for the file could still create its object (docs/files.md#deleting-a-file).
+    /// </summary>
+    public const string Deleted = "deleted";
+
+    /// <summary>True for a status a caller may filter on (every status but the tombstone's).</summary>
+    public static bool IsVisible(string? status) => status is Pending or Uploaded or Ready or Rejected;
 }
 
 /// <summary>What inspection learned about a file's content.</summary>

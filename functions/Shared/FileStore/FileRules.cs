@@ -20,6 +20,19 @@ public static partial class FileRules
     /// <summary>How long a presigned download URL is valid.</summary>
     public static readonly TimeSpan DownloadUrlLifetime = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// An object under a file key whose id (a UUIDv7: its creation time) is older than this and
+    /// that has no file item will never get one: every function writes the item within its
+    /// timeout (at most 30 s) of generating the id.
+    /// </summary>
+    public static readonly TimeSpan UnreferencedAfter = TimeSpan.FromMinutes(15);
+
+    /// <summary>The creation time a UUIDv7 file id carries (its first 48 bits, Unix milliseconds); null for another id.</summary>
+    public static DateTimeOffset? IdCreatedAt(string id) =>
+        IsValidId(id) && id[14] == '7' && long.TryParse(id[..8] + id[9..13], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+
     /// <summary>The reason a name is refused, or null when it is acceptable.</summary>
     public static string? NameProblem(string? name)
     {
@@ -44,6 +57,27 @@ public static partial class FileRules
         }
 
         return name is "." or ".." ? "name must not be '.' or '..'." : null;
+    }
+
+    /// <summary>The reason a name prefix (the <c>name</c> filter of <c>GET /files</c>) is refused, or null.</summary>
+    public static string? NamePrefixProblem(string prefix)
+    {
+        if (prefix.Length == 0)
+        {
+            return "name is empty; omit it to list every file.";
+        }
+
+        if (prefix.EnumerateRunes().Count() > MaxNameLength)
+        {
+            return "name is longer than 255 characters, so no file name starts with it.";
+        }
+
+        if (prefix.Any(char.IsControl) || prefix.Contains('/') || prefix.Contains('\\'))
+        {
+            return "name must not contain control characters or path separators: no file name has them.";
+        }
+
+        return null;
     }
 
     /// <summary>True for a media type like <c>text/csv</c> (token/token, at most 127 characters, no parameters).</summary>

@@ -120,6 +120,36 @@ run "each_function_role_has_exactly_the_expected_grants" {
   }
 
   assert {
+    condition = toset(output.function_grants["ListFiles"]) == toset([
+      "Allow dynamodb:Query arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events/index/files",
+      "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
+      "Allow kms:GenerateMac arn:aws:kms:eu-west-1:111122223333:key/c0c0c0c0-1111-4222-8333-444455556666",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow xray:PutTelemetryRecords *",
+      "Allow xray:PutTraceSegments *",
+    ])
+    error_message = "ListFiles' grants changed: ${jsonencode(output.function_grants["ListFiles"])}"
+  }
+
+  assert {
+    # No S3 read and no data key: deleting versions needs neither.
+    condition = toset(output.function_grants["DeleteFile"]) == toset([
+      "Allow dynamodb:DeleteItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
+      "Allow dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
+      "Allow dynamodb:UpdateItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
+      "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
+      "Allow s3:ListBucketVersions arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
+      "Allow s3:DeleteObjectVersion arn:aws:s3:::functions-test-data-111122223333/tenants/*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow xray:PutTelemetryRecords *",
+      "Allow xray:PutTraceSegments *",
+    ])
+    error_message = "DeleteFile's grants changed: ${jsonencode(output.function_grants["DeleteFile"])}"
+  }
+
+  assert {
     condition = toset(output.function_grants["QueryFiles"]) == toset([
       "Allow dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
@@ -138,11 +168,15 @@ run "each_function_role_has_exactly_the_expected_grants" {
       # events_table: items, the sparse index the reconciler reads, the table key via DynamoDB
       "Allow dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
       "Allow dynamodb:UpdateItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
+      "Allow dynamodb:DeleteItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
       "Allow dynamodb:Query arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events/index/unsettled",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       # data_bucket and data_key (objects under tenants/, listing only that prefix)
       "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow s3:ListBucket arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
+      # deleted files: every version of an object a presigned URL wrote after the delete
+      "Allow s3:ListBucketVersions arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
+      "Allow s3:DeleteObjectVersion arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
       # stream trigger: read the stream, report failed batches to the stream failures queue
       "Allow dynamodb:DescribeStream arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events/stream/*",
@@ -168,7 +202,7 @@ run "each_function_role_has_exactly_the_expected_grants" {
   }
 
   assert {
-    condition     = length(output.function_grants) == 9
+    condition     = length(output.function_grants) == 11
     error_message = "Every manifest function must have a role (and no other role may appear)."
   }
 }

@@ -21,7 +21,7 @@ run "routes_keys_and_pinned_zips" {
   }
 
   assert {
-    condition     = sort(keys(module.api.route_ids)) == sort(["GET /objects", "POST /events", "GET /events/{id}", "GET /events", "POST /files", "POST /files/uploads", "GET /files/{id}", "POST /query"])
+    condition     = sort(keys(module.api.route_ids)) == sort(["GET /objects", "POST /events", "GET /events/{id}", "GET /events", "POST /files", "POST /files/uploads", "GET /files/{id}", "GET /files", "DELETE /files/{id}", "POST /query"])
     error_message = "The API's routes must equal the manifest's."
   }
 

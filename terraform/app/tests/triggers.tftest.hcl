@@ -158,7 +158,11 @@ run "stream_queue_and_schedule_triggers" {
     error_message = "The events table needs the sparse KEYS_ONLY index unsettled (gsi3pk, gsi3sk)."
   }
   assert {
-    condition     = toset(keys(module.events_table.global_secondary_indexes)) == toset(["by-time", "by-type", "unsettled"])
-    error_message = "The events table's indexes are by-time, by-type and unsettled."
+    condition     = module.events_table.global_secondary_indexes["files"] == { hash_key = "gsi4pk", range_key = "gsi4sk", projection_type = "ALL" }
+    error_message = "The events table needs the sparse index files (gsi4pk, gsi4sk, ALL): GET /files reads whole files from it."
+  }
+  assert {
+    condition     = toset(keys(module.events_table.global_secondary_indexes)) == toset(["by-time", "by-type", "unsettled", "files"])
+    error_message = "The events table's indexes are by-time, by-type, unsettled and files."
   }
 }

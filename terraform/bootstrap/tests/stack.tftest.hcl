@@ -15,7 +15,7 @@ run "one_repository_per_manifest_function_and_one_deploy_role_per_environment" {
   command = plan
 
   assert {
-    condition     = toset(keys(output.repository_urls)) == toset(["ListObjects", "CreateEvent", "GetEvent", "QueryEvents", "UploadFile", "CreateUpload", "GetFile", "QueryFiles", "ProcessRecords"])
+    condition     = toset(keys(output.repository_urls)) == toset(["ListObjects", "CreateEvent", "GetEvent", "QueryEvents", "UploadFile", "CreateUpload", "GetFile", "ListFiles", "DeleteFile", "QueryFiles", "ProcessRecords"])
     error_message = "Every manifest function needs an ECR repository."
   }
 

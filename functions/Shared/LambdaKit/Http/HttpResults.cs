@@ -26,6 +26,13 @@ public static class HttpResults
         Body = json,
     };
 
+    /// <summary>A 204: done, nothing to return.</summary>
+    public static APIGatewayHttpApiV2ProxyResponse NoContent() => new()
+    {
+        StatusCode = 204,
+        Headers = new Dictionary<string, string> { ["cache-control"] = "no-store" },
+    };
+
     /// <summary>A problem response; <paramref name="instance"/> is the request id.</summary>
     public static APIGatewayHttpApiV2ProxyResponse Problem(
         int status, string type, string title, string detail, string? instance, int? retryAfterSeconds = null)

@@ -2,7 +2,7 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Functions.LambdaKit.Aws;
 
-namespace Functions.QueryEvents;
+namespace Functions.Cursors;
 
 /// <summary>The secret that signs cursors.</summary>
 public interface ICursorKey
