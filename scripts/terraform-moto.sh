@@ -203,7 +203,7 @@ bootstrap_cycle() {
 import json, sys
 names = sorted(p[\"PolicyName\"] for p in json.load(sys.stdin)[\"AttachedPolicies\"])
 env = sys.argv[1]
-assert names == sorted(f\"functions-deploy-{env}-{c}\" for c in [\"api\", \"artifacts\", \"functions\", \"images\", \"keys\", \"roles\", \"state\", \"storage\"]), names
+assert names == sorted(f\"functions-deploy-{env}-{c}\" for c in [\"api\", \"artifacts\", \"functions\", \"images\", \"keys\", \"monitoring\", \"roles\", \"state\", \"storage\"]), names
 print(env, len(names), \"managed policies\")' \$env
       aws iam list-role-policies --role-name functions-deploy-\$env --output json | python3 -c '
 import json, sys

@@ -18,7 +18,7 @@ variables {
 override_resource {
   target          = module.monitoring.aws_sns_topic.alarms
   override_during = plan
-  values = { arn = "arn:aws:sns:eu-west-1:111122223333:functions-test-alarms" }
+  values          = { arn = "arn:aws:sns:eu-west-1:111122223333:functions-test-alarms" }
 }
 
 override_resource {
