@@ -62,7 +62,7 @@ run "dev_deploy_role_reaches_bootstrap_and_prod_resources_only_as_listed" {
       "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:functions-prod-CreateEvent-errors"                = []
       "arn:aws:cloudwatch::111122223333:dashboard/functions-prod"                                        = []
       "arn:aws:cloudwatch::111122223333:dashboard/functions-dev-other"                                   = []
-      "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-prod-CreateEvent"             = []
+      "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-prod-CreateEvent"             = ["logs:DescribeLogGroups"]
       "arn:aws:iam::111122223333:role/functions/prod/lambda/functions-prod-ListObjects"                  = []
       "arn:aws:iam::111122223333:role/functions/prod/scheduler/functions-prod-schedule-ProcessRecords-0" = []
       "arn:aws:s3:::functions-tfstate-111122223333"                                                      = ["s3:ListBucket"]
