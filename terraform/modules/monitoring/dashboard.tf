@@ -57,7 +57,7 @@ locals {
         type = "metric", width = local.widget.width, height = local.widget.height
         properties = {
           title   = "S3 requests and errors", region = local.region, view = "timeSeries", period = 300
-          metrics = [for m in ["AllRequests", "4xxErrors", "5xxErrors"] : ["AWS/S3", m, "BucketName", var.bucket_name, "FilterId", aws_s3_bucket_metric.entire_bucket.name, { stat = "Sum" }]]
+          metrics = [for m in ["AllRequests", "4xxErrors", "5xxErrors"] : ["AWS/S3", m, "BucketName", var.bucket_name, "FilterId", local.bucket_metrics_filter, { stat = "Sum" }]]
         }
       },
       {

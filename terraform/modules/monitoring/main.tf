@@ -15,6 +15,9 @@ locals {
   t         = var.thresholds
   actions   = [aws_sns_topic.alarms.arn]
 
+  # The S3 metrics configuration (FilterId dimension) covering the whole bucket.
+  bucket_metrics_filter = "EntireBucket"
+
   # The metric the error-line filters publish (one per function, by the service dimension).
   error_log_metric = "ErrorLogLines"
 
@@ -312,6 +315,8 @@ resource "aws_cloudwatch_metric_alarm" "api_latency" {
 
 # S3 publishes AllRequests/4xxErrors/5xxErrors only for a bucket with a metrics configuration.
 resource "aws_s3_bucket_metric" "entire_bucket" {
+  for_each = var.bucket_request_metrics ? toset([local.bucket_metrics_filter]) : toset([])
+
   bucket = var.bucket_name
-  name   = "EntireBucket"
+  name   = each.key
 }

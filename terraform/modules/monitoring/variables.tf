@@ -106,6 +106,12 @@ variable "bucket_name" {
   description = "The data bucket: the module turns on its request metrics (EntireBucket) and charts requests, errors and storage."
 }
 
+variable "bucket_request_metrics" {
+  type        = bool
+  description = "Turn on the bucket's request metrics (a metrics configuration; CloudWatch charges for them). Off only where the API is missing (moto has no PutBucketMetricsConfiguration)."
+  default     = true
+}
+
 variable "thresholds" {
   type = object({
     api_5xx_rate_percent    = optional(number, 1)

@@ -93,7 +93,7 @@ run "alarms_filters_topic_and_dashboard" {
   }
 
   assert {
-    condition     = aws_s3_bucket_metric.entire_bucket.bucket == "functions-test-data-111122223333"
+    condition     = aws_s3_bucket_metric.entire_bucket["EntireBucket"].bucket == "functions-test-data-111122223333"
     error_message = "S3 request metrics must be turned on for the data bucket."
   }
 }
