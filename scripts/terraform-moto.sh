@@ -56,7 +56,7 @@ check() { # check NAME COMMAND...: one counted assertion
 # A scratch copy keeps the override out of the repository (the manifest path is relative).
 mkdir -p "$work/repo/functions"
 cp -R "$REPO_ROOT/terraform" "$work/repo/terraform"
-cp "$REPO_ROOT/functions/functions.json" "$work/repo/functions/"
+cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$work/repo/functions/"
 rm -rf "$work/repo/terraform/app/.terraform"
 sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
 app="$work/repo/terraform/app"
@@ -203,7 +203,7 @@ bootstrap_cycle() {
   local root="$work/bootstrap-repo" state="$work/bootstrap.tfstate"
   mkdir -p "$root/functions"
   cp -R "$REPO_ROOT/terraform" "$root/terraform"
-  cp "$REPO_ROOT/functions/functions.json" "$root/functions/"
+  cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$root/functions/"
   rm -rf "$root/terraform/bootstrap/.terraform"
   sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_bootstrap_override.tf.template" >"$root/terraform/bootstrap/moto_override.tf"
   local dir="$root/terraform/bootstrap"
