@@ -172,10 +172,11 @@ alarms = {a["AlarmName"]: a for page in cw.get_paginator("describe_alarms").pagi
 topic = f"arn:aws:sns:us-east-1:123456789012:{prefix}-alarms"
 assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"].startswith("arn:aws:kms:"), "topic not encrypted with the CMK"
 for f in manifest:
+    name = f["name"]
     for kind in ("errors", "throttles", "duration-p99", "error-logs"):
-        assert f"{prefix}-{f["name"]}-{kind}" in alarms, (f["name"], kind, sorted(alarms))
-    assert alarms[f"{prefix}-{f["name"]}-duration-p99"]["Threshold"] == f["timeout"] * 800, f["name"]
-    filters = logs.describe_metric_filters(logGroupName=f"/aws/lambda/{prefix}-{f["name"]}")["metricFilters"]
+        assert f"{prefix}-{name}-{kind}" in alarms, (name, kind, sorted(alarms))
+    assert alarms[f"{prefix}-{name}-duration-p99"]["Threshold"] == f["timeout"] * 800, name
+    filters = logs.describe_metric_filters(logGroupName=f"/aws/lambda/{prefix}-{name}")["metricFilters"]
     assert len(filters) == 1 and filters[0]["metricTransformations"][0]["metricName"] == "ErrorLogLines", filters
 queues = {a["Dimensions"][0]["Value"] for a in alarms.values() if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"}
 assert queues == {f"{prefix}-uploads-dlq", f"{prefix}-stream-failures", f"{prefix}-stream-failures-dlq", f"{prefix}-schedule-dlq"}, queues
