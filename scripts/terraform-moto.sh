@@ -56,7 +56,7 @@ check() { # check NAME COMMAND...: one counted assertion
 # A scratch copy keeps the override out of the repository (the manifest path is relative).
 mkdir -p "$work/repo/functions"
 cp -R "$REPO_ROOT/terraform" "$work/repo/terraform"
-cp "$REPO_ROOT/functions/functions.json" "$work/repo/functions/"
+cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$work/repo/functions/"
 rm -rf "$work/repo/terraform/app/.terraform"
 sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
 app="$work/repo/terraform/app"
@@ -163,6 +163,29 @@ for r in roles:
     assert boundary.endswith(f":policy/functions-boundary-{env}"), (r["Arn"], boundary)
 print(len(roles), "roles, all bounded")' "$env" "$REPO_ROOT/functions/functions.json"
 
+  check "$type: monitoring: each function's four alarms, each DLQ and failures queue, every alarm to the encrypted topic on ALARM and OK, error-line filters, dashboard" python3 -c '
+import boto3, json, sys
+env, manifest = sys.argv[1], json.load(open(sys.argv[2]))["functions"]
+prefix = f"functions-{env}"
+cw, sns, logs = boto3.client("cloudwatch"), boto3.client("sns"), boto3.client("logs")
+alarms = {a["AlarmName"]: a for page in cw.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix + "-") for a in page["MetricAlarms"]}
+topic = f"arn:aws:sns:us-east-1:123456789012:{prefix}-alarms"
+assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"].startswith("arn:aws:kms:"), "topic not encrypted with the CMK"
+for f in manifest:
+    name = f["name"]
+    for kind in ("errors", "throttles", "duration-p99", "error-logs"):
+        assert f"{prefix}-{name}-{kind}" in alarms, (name, kind, sorted(alarms))
+    assert alarms[f"{prefix}-{name}-duration-p99"]["Threshold"] == f["timeout"] * 800, name
+    filters = logs.describe_metric_filters(logGroupName=f"/aws/lambda/{prefix}-{name}")["metricFilters"]
+    assert len(filters) == 1 and filters[0]["metricTransformations"][0]["metricName"] == "ErrorLogLines", filters
+queues = {a["Dimensions"][0]["Value"] for a in alarms.values() if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"}
+assert queues == {f"{prefix}-uploads-dlq", f"{prefix}-stream-failures", f"{prefix}-stream-failures-dlq", f"{prefix}-schedule-dlq"}, queues
+for a in alarms.values():
+    assert a["AlarmActions"] == [topic] and a["OKActions"] == [topic], a["AlarmName"]
+body = json.loads(cw.get_dashboard(DashboardName=prefix)["DashboardBody"])
+assert len(body["widgets"]) >= 10, len(body["widgets"])
+print(len(alarms), "alarms,", len(body["widgets"]), "widgets")' "$env" "$REPO_ROOT/functions/functions.json"
+
   echo "== $type: second plan"
   check "$type: second plan has no changes (beyond moto's known gaps)" bash -c "cd '$app' && terraform plan -input=false -no-color -out='$work/$env.plan' ${vars[*]@Q} -state='$work/$env.tfstate' >'$work/$env.plan.log' 2>&1 && terraform show -json '$work/$env.plan' | python3 '$REPO_ROOT/tests/terraform/check_second_plan.py'"
 
@@ -181,7 +204,7 @@ bootstrap_cycle() {
   local root="$work/bootstrap-repo" state="$work/bootstrap.tfstate"
   mkdir -p "$root/functions"
   cp -R "$REPO_ROOT/terraform" "$root/terraform"
-  cp "$REPO_ROOT/functions/functions.json" "$root/functions/"
+  cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$root/functions/"
   rm -rf "$root/terraform/bootstrap/.terraform"
   sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_bootstrap_override.tf.template" >"$root/terraform/bootstrap/moto_override.tf"
   local dir="$root/terraform/bootstrap"
@@ -203,7 +226,7 @@ bootstrap_cycle() {
 import json, sys
 names = sorted(p[\"PolicyName\"] for p in json.load(sys.stdin)[\"AttachedPolicies\"])
 env = sys.argv[1]
-assert names == sorted(f\"functions-deploy-{env}-{c}\" for c in [\"api\", \"artifacts\", \"functions\", \"images\", \"keys\", \"roles\", \"state\", \"storage\"]), names
+assert names == sorted(f\"functions-deploy-{env}-{c}\" for c in [\"api\", \"artifacts\", \"functions\", \"images\", \"keys\", \"monitoring\", \"roles\", \"state\", \"storage\"]), names
 print(env, len(names), \"managed policies\")' \$env
       aws iam list-role-policies --role-name functions-deploy-\$env --output json | python3 -c '
 import json, sys

@@ -11,7 +11,7 @@ usage() {
   cat <<USAGE
 Usage: scripts/terraform-mutations.sh
 
-Copies terraform/ and functions/functions.json to scratch directories (one per worker,
+Copies terraform/, functions/functions.json and functions/metrics.json to scratch directories (one per worker,
 MUTATION_WORKERS, default 2), runs each mutation's test file once unmutated (it must pass),
 then once per mutation (it must fail). Exits non-zero when a mutation survives.
 USAGE
@@ -27,13 +27,13 @@ trap 'rm -rf "$work"' EXIT
 use_provider_mirror "$work"
 
 # One scratch copy per worker (MUTATION_WORKERS, default 2: this machine's cores), each with
-# the manifest beside it (the stacks read ../../functions/functions.json).
+# the manifest and the metric list beside it (the app reads ../../functions/*.json).
 workers="${MUTATION_WORKERS:-2}"
 copies=()
 for ((i = 0; i < workers; i++)); do
   mkdir -p "$work/copy$i/functions"
   cp -R "$REPO_ROOT/terraform" "$work/copy$i/terraform"
-  cp "$REPO_ROOT/functions/functions.json" "$work/copy$i/functions/"
+  cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$work/copy$i/functions/"
   find "$work/copy$i/terraform" -name .terraform -type d -prune -exec rm -rf {} +
   for dir in app bootstrap; do
     if ! (cd "$work/copy$i/terraform/$dir" && TF_DATA_DIR="$work/data-$i-$dir" terraform init -backend=false -input=false -no-color >"$work/init-$i-$dir.log" 2>&1); then

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Functions.EventStore;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.CreateEvent;
 
@@ -51,6 +52,7 @@ public sealed class Function : IHttpApiHandler
         switch (result.Outcome)
         {
             case CreateOutcome.Created:
+                LambdaMetrics.Add(MetricNames.EventsCreated);
                 var created = HttpResults.Json(201, EventJson.Serialize(result.Stored));
                 created.Headers!["location"] = $"/events/{record.Id}";
                 return created;

@@ -7,6 +7,7 @@ using Functions.FileStore;
 using Functions.LambdaKit.Events;
 using Functions.LambdaKit.Logging;
 using Functions.LambdaKit.Runtime;
+using Functions.LambdaKit.Metrics;
 using static Functions.LambdaKit.Events.DynamoDBEvent;
 
 namespace Functions.ProcessRecords;
@@ -60,14 +61,23 @@ public sealed class Function : ILambdaHandler
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
+        var record = InvocationRecord.Current;
         if (ReconcileRequest.IsReconcile(root))
         {
+            record?.Trigger = "schedule";
             // A malformed request throws: the scheduler's retries and dead-letter queue take it.
             var summary = await _reconciler.RunAsync(ReconcileRequest.Parse(root), context.CancellationToken);
             return JsonSerializer.SerializeToUtf8Bytes(summary, ReconcileJsonContext.Default.ReconcileSummary);
         }
 
-        var response = SourceOf(root) switch
+        var source = SourceOf(root);
+        record?.Trigger = source switch
+        {
+            "aws:dynamodb" => "events_table_stream",
+            "aws:sqs" => "uploads_queue",
+            _ => "unknown",
+        };
+        var response = source switch
         {
             "aws:dynamodb" => await HandleStreamAsync(root.Deserialize(EventsJsonContext.Default.DynamoDBEvent)!, context.CancellationToken),
             "aws:sqs" => await HandleQueueAsync(root.Deserialize(EventsJsonContext.Default.SQSEvent)!, context.CancellationToken),
@@ -107,6 +117,7 @@ public sealed class Function : ILambdaHandler
         CancellationToken cancellationToken)
     {
         var response = new BatchResponse();
+        var skipped = 0;
         for (var i = 0; i < records.Count; i++)
         {
             var id = identify(records[i]);
@@ -130,7 +141,17 @@ public sealed class Function : ILambdaHandler
             catch (Exception exception)
             {
                 _logger.Error("A record can never be handled; it is skipped.", exception, LogField.Of("record", id));
+                skipped++;
             }
+        }
+
+        // Failed = reported back to the source or skipped for good; both are worth an alarm.
+        var failed = response.BatchItemFailures.Count + skipped;
+        LambdaMetrics.Add(MetricNames.RecordsFailed, failed);
+        if (InvocationRecord.Current is { } invocation)
+        {
+            invocation.Records = records.Count;
+            invocation.FailedRecords = failed;
         }
 
         return response;

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Logging;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.ProcessRecords;
 
@@ -177,6 +178,8 @@ internal sealed class Reconciler(UnsettledItems index, RecordActions actions, Ti
 
     private ReconcileSummary Report(ReconcileSummary summary)
     {
+        LambdaMetrics.Add(MetricNames.RecordsReconciled, summary.Settled);
+        LambdaMetrics.Add(MetricNames.RecordsFailed, summary.Failed);
         var level = summary.Failed > 0 ? LogLevel.Error : LogLevel.Information;
         logger.Write(level, "reconciled", null, [
             LogField.Of("examined", summary.Examined),

@@ -5,6 +5,7 @@ using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Logging;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.ProcessRecords;
 
@@ -54,12 +55,23 @@ internal sealed class RecordActions(
             var reason = urlExpired
                 ? $"The upload did not arrive before its URL expired at {Timestamps.Format(file.CreatedAt + FileRules.UploadUrlLifetime)}; request a new upload."
                 : "The uploaded object is missing.";
-            return await files.MarkRejectedAsync(tenantKey, id, FileStatus.Pending, reason, now, cancellationToken);
+            return Count(MetricNames.FilesRejected, await files.MarkRejectedAsync(tenantKey, id, FileStatus.Pending, reason, now, cancellationToken));
         }
 
         return actual != file.Size
-            ? await files.MarkRejectedAsync(tenantKey, id, FileStatus.Pending, $"The upload is {actual} bytes but {file.Size} were declared.", now, cancellationToken)
-            : await files.MarkUploadedAsync(tenantKey, id, actual, now, cancellationToken);
+            ? Count(MetricNames.FilesRejected, await files.MarkRejectedAsync(tenantKey, id, FileStatus.Pending, $"The upload is {actual} bytes but {file.Size} were declared.", now, cancellationToken))
+            : Count(MetricNames.FilesUploaded, await files.MarkUploadedAsync(tenantKey, id, actual, now, cancellationToken));
+    }
+
+    // Counts a transition only when this call made it (a replay changes nothing and counts nothing).
+    private static bool Count(MetricName metric, bool changed)
+    {
+        if (changed)
+        {
+            LambdaMetrics.Add(metric);
+        }
+
+        return changed;
     }
 
     /// <summary>
@@ -93,7 +105,7 @@ internal sealed class RecordActions(
         var now = time.GetUtcNow();
         var changed = result.Schema is { } schema
             ? await files.MarkReadyAsync(tenantKey, id, schema, now, cancellationToken)
-            : await files.MarkRejectedAsync(tenantKey, id, FileStatus.Uploaded, result.Reason!, now, cancellationToken);
+            : Count(MetricNames.FilesRejected, await files.MarkRejectedAsync(tenantKey, id, FileStatus.Uploaded, result.Reason!, now, cancellationToken));
         logger.Info("file inspected", LogField.Of("tenant", tenantKey), LogField.Of("file_id", id),
             LogField.Of("outcome", result.Schema is null ? FileStatus.Rejected : FileStatus.Ready), LogField.Of("changed", changed));
         return changed;

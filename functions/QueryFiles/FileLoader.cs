@@ -4,6 +4,7 @@ using Amazon.S3;
 using Functions.FileStore;
 using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.QueryFiles;
 
@@ -69,6 +70,7 @@ public sealed class FileLoader
             paths[id] = path;
         }
 
+        LambdaMetrics.Add(MetricNames.QueryBytesLoaded, total);
         return [.. aliases.Select(a => new LoadedFile(a.Key, a.Value, records[a.Value].Schema!.Format, paths[a.Value]))];
     }
 

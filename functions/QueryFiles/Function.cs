@@ -7,6 +7,7 @@ using Functions.FileStore;
 using Functions.LambdaKit.Http;
 using Functions.QueryFiles.Results;
 using Functions.QueryFiles.Sandbox;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.QueryFiles;
 
@@ -115,7 +116,9 @@ public sealed class Function : IHttpApiHandler
             }
         }
 
-        return writer.Response(_time.GetElapsedTime(started));
+        var elapsed = _time.GetElapsedTime(started);
+        LambdaMetrics.Add(MetricNames.QueryDuration, elapsed.TotalMilliseconds);
+        return writer.Response(elapsed);
     }
 
     // Translates DuckDB's failures: the time limit → 422 cancelled; the invocation's deadline →

@@ -6,6 +6,7 @@ using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.UploadFile;
 
@@ -80,6 +81,7 @@ public sealed class Function : IHttpApiHandler
 
         var file = new FileRecord(id, name!, content.Length, Convert.ToHexStringLower(sha256), contentType, FileStatus.Uploaded, now);
         await _files.CreateAsync(request.Tenant.Key, file, request.CancellationToken);
+        LambdaMetrics.Add(MetricNames.FilesUploaded);
         var response = HttpResults.Json(201, FileJson.Serialize(file));
         response.Headers!["location"] = $"/files/{id}";
         return response;

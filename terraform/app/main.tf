@@ -53,12 +53,14 @@ module "data_key" {
   administrator_arns = local.key_administrators
   deployer_arns      = [local.deploy_role_arn]
   user_arns          = []
-  # Only services that use the key on their own: CloudWatch Logs (log groups) and S3 (event
-  # notifications into the encrypted uploads queue). DynamoDB, SQS and Lambda use it on the
+  # Only services that use the key on their own: CloudWatch Logs (log groups), S3 (event
+  # notifications into the encrypted uploads queue) and CloudWatch (alarms into the topic). DynamoDB, SQS and Lambda use it on the
   # caller's behalf (kms:ViaService in the callers' policies) or through grants.
   service_principals = [
     "logs.${var.region}.amazonaws.com",
     "s3.amazonaws.com",
+    # CloudWatch alarms publish to the alarm topic, which this key encrypts (monitoring.tf).
+    "cloudwatch.amazonaws.com",
   ]
 }
 
@@ -200,8 +202,9 @@ module "functions" {
   permissions_boundary_arn = local.permissions_boundary_arn
   environment = merge(
     { for variable, attribute in each.value.environment : variable => local.attribute_values[attribute] },
-    # The Lambda kit's logger reads it for the "service" key (functions/Shared/LambdaKit).
-    { POWERTOOLS_SERVICE_NAME = each.key },
+    # The Lambda kit reads them: the "service" key of logs and the EMF service dimension, and
+    # the namespace of its EMF metrics (functions/Shared/LambdaKit).
+    { POWERTOOLS_SERVICE_NAME = each.key, POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace },
   )
   policy_documents      = local.policy_documents[each.key]
   event_source_mappings = local.event_source_mappings[each.key]

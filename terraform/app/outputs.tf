@@ -100,3 +100,13 @@ output "function_grants" {
     ])))
   }
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies (ALARM and OK); subscribe on-call tools to it."
+  value       = module.monitoring.topic_arn
+}
+
+output "dashboard_name" {
+  description = "The environment's CloudWatch dashboard."
+  value       = module.monitoring.dashboard_name
+}

@@ -159,3 +159,9 @@ variable "tags" {
   description = "Extra tags for every resource (added to the provider's default_tags)."
   default     = {}
 }
+
+variable "alarm_email" {
+  type        = string
+  description = "E-mail address subscribed to the alarm topic (the recipient confirms it once), or null to subscribe nobody here."
+  default     = null
+}

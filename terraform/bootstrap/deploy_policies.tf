@@ -282,6 +282,55 @@ locals {
         ]
       })
 
+      # --- Monitoring (terraform/modules/monitoring): the alarm topic, alarms, error-line
+      # metric filters, the data bucket's request metrics and the dashboard, all named
+      # functions-<env>-… (the dashboard is functions-<env> exactly).
+      monitoring = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            # Subscriptions' ARNs are the topic's ARN plus an id, so the pattern covers them.
+            Sid    = "ManageAlarmTopics"
+            Effect = "Allow"
+            Action = [
+              "sns:CreateTopic", "sns:DeleteTopic", "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
+              "sns:ListTagsForResource", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource",
+              "sns:Unsubscribe", "sns:UntagResource",
+            ]
+            Resource = [format("${local.region_arn}:functions-${env}-*", "sns")]
+          },
+          {
+            Sid    = "ManageAlarms"
+            Effect = "Allow"
+            Action = [
+              "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:PutMetricAlarm",
+              "cloudwatch:TagResource", "cloudwatch:UntagResource",
+            ]
+            Resource = [format("${local.region_arn}:alarm:functions-${env}-*", "cloudwatch")]
+          },
+          {
+            # Dashboards are global (no region in the ARN).
+            Sid      = "ManageDashboard"
+            Effect   = "Allow"
+            Action   = ["cloudwatch:DeleteDashboards", "cloudwatch:GetDashboard", "cloudwatch:PutDashboard"]
+            Resource = ["${local.app_arn}:cloudwatch::${local.account}:dashboard/functions-${env}"]
+          },
+          {
+            Sid      = "ManageErrorLineFilters"
+            Effect   = "Allow"
+            Action   = ["logs:DeleteMetricFilter", "logs:DescribeMetricFilters", "logs:PutMetricFilter"]
+            Resource = [format("${local.region_arn}:log-group:/aws/lambda/functions-${env}-*", "logs")]
+          },
+          {
+            # S3 request metrics (AllRequests, 4xxErrors, 5xxErrors) need a metrics configuration.
+            Sid      = "ManageBucketRequestMetrics"
+            Effect   = "Allow"
+            Action   = ["s3:GetMetricsConfiguration", "s3:PutMetricsConfiguration"]
+            Resource = ["${local.app_arn}:s3:::functions-${env}-*"]
+          },
+        ]
+      })
+
       # --- Keys. Administration and use come from each key's own policy, which names this
       # environment's deploy role (terraform/app/main.tf): no identity statement here reaches
       # an existing key except tagging, which KMS requires account-wide to tag at creation

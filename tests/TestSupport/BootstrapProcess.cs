@@ -12,6 +12,7 @@ public sealed class BootstrapProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BootstrapProcess(Process process) => _process = process;
 
@@ -79,6 +80,33 @@ public sealed class BootstrapProcess : IDisposable
         return running;
     }
 
+    /// <summary>
+    /// Waits until the output satisfies <paramref name="done"/>: the process writes a line before
+    /// it answers the Runtime API, but the pipe reader may see it a moment after the answer.
+    /// Woken by each line read, no polling; fails after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> done, TimeSpan timeout)
+    {
+        using var expired = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            string output;
+            lock (_output)
+            {
+                output = _output.ToString();
+                changed = _changed.Task;
+            }
+
+            if (done(output))
+            {
+                return output;
+            }
+
+            await changed.WaitAsync(expired.Token);
+        }
+    }
+
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
     public void Dispose()
@@ -96,10 +124,15 @@ public sealed class BootstrapProcess : IDisposable
     {
         if (line is not null)
         {
+            TaskCompletionSource changed;
             lock (_output)
             {
                 _output.AppendLine(line);
+                changed = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            changed.SetResult();
         }
     }
 }

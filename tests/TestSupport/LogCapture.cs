@@ -27,8 +27,13 @@ public sealed class LogCapture
         }
     }
 
-    public IReadOnlyList<JsonElement> Lines => Text
+    /// <summary>The log lines (every line but the EMF metric documents), parsed.</summary>
+    public IReadOnlyList<JsonElement> Lines => Parsed.Where(line => !line.TryGetProperty("_aws", out _)).ToList();
+
+    /// <summary>The EMF metric documents the runtime wrote, parsed.</summary>
+    public IReadOnlyList<JsonElement> Metrics => Parsed.Where(line => line.TryGetProperty("_aws", out _)).ToList();
+
+    private IEnumerable<JsonElement> Parsed => Text
         .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-        .Select(line => JsonDocument.Parse(line).RootElement)
-        .ToList();
+        .Select(line => JsonDocument.Parse(line).RootElement);
 }

@@ -103,6 +103,28 @@ MUTATIONS = [
      "bootstrap", "outputs.tf",
      '      "kms_key_id   = \\"${module.key.arn}\\"",\n', "",
      "tests/state.tftest.hcl"),
+    # Monitoring (issue 13): alarms reach a person, cover every DLQ, fire before the timeout,
+    # the dashboard draws only emitted metrics, and the deploy role manages only its own.
+    ("alarms-notify-nobody", "alarms have no alarm or OK action",
+     "app", "../modules/monitoring/main.tf",
+     "actions   = [aws_sns_topic.alarms.arn]", "actions   = []",
+     "tests/monitoring.tftest.hcl"),
+    ("dlq-unwatched", "the stream failures queue's DLQ has no alarm",
+     "app", "monitoring.tf",
+     '      "stream-failures-dlq" = module.stream_failures.dlq_name\n', "",
+     "tests/monitoring.tftest.hcl"),
+    ("duration-at-timeout", "p99 duration alarm at 100% of the timeout (fires only once it times out)",
+     "app", "../modules/monitoring/main.tf",
+     "floor(each.value.timeout_seconds * 1000 * local.t.duration_timeout_share)", "floor(each.value.timeout_seconds * 1000)",
+     "tests/monitoring.tftest.hcl"),
+    ("dashboard-unemitted-metric", "the dashboard draws a metric nobody emits",
+     "app", "../modules/monitoring/dashboard.tf",
+     '{ metric = "ConcurrentExecutions", stat = "Maximum" }', '{ metric = "ConcurrentExecution", stat = "Maximum" }',
+     "tests/monitoring.tftest.hcl"),
+    ("deploy-alarms-any-environment", "deploy role manages every environment's alarms",
+     "bootstrap", "deploy_policies.tf",
+     'format("${local.region_arn}:alarm:functions-${env}-*", "cloudwatch")', 'format("${local.region_arn}:alarm:functions-*", "cloudwatch")',
+     "tests/escalation.tftest.hcl"),
 ]
 
 

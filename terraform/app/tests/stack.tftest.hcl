@@ -38,8 +38,8 @@ run "routes_keys_and_pinned_zips" {
   assert {
     condition = toset(flatten([
       for s in jsondecode(module.data_key.policy).Statement : flatten([s.Principal.Service]) if can(s.Principal.Service)
-    ])) == toset(["logs.eu-west-1.amazonaws.com", "s3.amazonaws.com"])
-    error_message = "Only CloudWatch Logs and S3 (notifications into the encrypted queue) act on the data key on their own."
+    ])) == toset(["logs.eu-west-1.amazonaws.com", "s3.amazonaws.com", "cloudwatch.amazonaws.com"])
+    error_message = "Only CloudWatch Logs, S3 (notifications into the encrypted queue) and CloudWatch (alarms into the encrypted topic) act on the data key on their own."
   }
 
   assert {

@@ -101,7 +101,7 @@ run "allow_statements_are_concrete_and_scoped" {
   }
 
   assert {
-    condition     = alltrue([for env, d in module.deploy : toset(keys(d.managed_policy_arns)) == toset(["state", "artifacts", "images", "functions", "roles", "storage", "api", "keys"])])
+    condition     = alltrue([for env, d in module.deploy : toset(keys(d.managed_policy_arns)) == toset(["state", "artifacts", "images", "functions", "roles", "storage", "api", "keys", "monitoring"])])
     error_message = "Every concern but the guardrails must be a managed policy of the role (the guardrails stay inline)."
   }
 }

@@ -113,3 +113,13 @@ output "package" {
     image_uri         = aws_lambda_function.this.image_uri
   }
 }
+
+output "environment" {
+  description = "The function's environment variables."
+  value       = try(aws_lambda_function.this.environment[0].variables, {})
+}
+
+output "tracing_mode" {
+  description = "X-Ray tracing mode (Active: Lambda samples and the trace id reaches the function)."
+  value       = aws_lambda_function.this.tracing_config[0].mode
+}

@@ -56,6 +56,16 @@ public sealed class ProcessRecordsProcessTests : IAsyncLifetime
         var file = FilesHarness.Json(await _files.Get(id));
         file.GetProperty("status").GetString().Should().Be("rejected", _process.Output);
         file.GetProperty("reason").GetString().Should().Contain("nest deeper than 64 levels");
+        // The shipped binary writes one request line for the stream batch and one EMF document.
+        var log = await _process.WaitForOutputAsync(o => EmfValidator.EmfLines(o).Count >= 1, TimeSpan.FromSeconds(30));
+        var request = log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(l => l.TryGetProperty("message", out var m) && m.GetString() == "request").Should().ContainSingle().Subject;
+        request.GetProperty("trigger").GetString().Should().Be("events_table_stream");
+        request.GetProperty("status").GetString().Should().Be("ok");
+        request.GetProperty("records").GetInt64().Should().BePositive();
+        var emf = EmfValidator.EmfLines(log).Should().ContainSingle().Subject;
+        EmfValidator.Problems(emf).Should().BeEmpty(emf);
+        JsonDocument.Parse(emf).RootElement.GetProperty("FilesRejected").GetDouble().Should().Be(1);
         _process.HasExited.Should().BeFalse("a hostile file must not take the process down");
         _process.Id.Should().Be(pid);
         (await InvokeAsync("{\"Records\":[]}")).BatchItemFailures.Should().BeEmpty("the same process serves the next invocation");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Functions.Integration.Tests.Query;
 using Functions.LambdaKit.Http;
 using Functions.TestSupport;
+using Xunit.Abstractions;
 
 namespace Functions.Integration.Tests.Packaging;
 
@@ -11,7 +12,7 @@ namespace Functions.Integration.Tests.Packaging;
 /// the processor, warm calls on one process, and nothing left in its work root between calls.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class QueryFilesProcessTests : IAsyncLifetime
+public sealed class QueryFilesProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private QueryHarness _query = null!;
     private FakeRuntimeApi _runtimeApi = null!;
@@ -83,9 +84,52 @@ public sealed class QueryFilesProcessTests : IAsyncLifetime
         _process.HasExited.Should().BeFalse(_process.Output);
     }
 
-    private async Task<APIGatewayHttpApiV2ProxyResponse> InvokeAsync(string body, string? accept = null)
+    // The shipped bootstrap's stdout for one request: every line JSON, the request line with the
+    // documented keys, the trace id on every line of the invocation, one EMF document that the
+    // specification accepts — and none of the SQL, the file's content, the response or the
+    // caller's credentials.
+    [Fact]
+    public async Task Bootstrap_OneRequest_LogsDocumentedKeysAValidEmfDocumentAndNoSecrets()
     {
-        var headers = new Dictionary<string, string> { ["content-type"] = "application/json" };
+        var sales = await _query.ReadyFileAsync("sales.csv", "region,amount\nFILE-SENTINEL-7Q,1\n");
+        var headers = new Dictionary<string, string>
+        {
+            ["authorization"] = "AWS4-HMAC-SHA256 Credential=AKIASENTINELCRED/20261202/eu-west-1/execute-api/aws4_request, SignedHeaders=host, Signature=SIGSENTINEL0123",
+            ["x-amz-security-token"] = "TOKEN-SENTINEL-5K",
+        };
+
+        var response = await InvokeAsync(QueryHarness.Body("SELECT 'SQL-SENTINEL-3Z' AS s, region FROM sales", [("sales", sales)]), extraHeaders: headers,
+            traceId: "Root=1-674d0f2a-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1");
+        var log = await _process.WaitForOutputAsync(o => EmfValidator.EmfLines(o).Count >= 1, TimeSpan.FromSeconds(30));
+        output.WriteLine(log);
+
+        response.StatusCode.Should().Be(200, response.Body);
+        response.Body.Should().Contain("SQL-SENTINEL-3Z").And.Contain("FILE-SENTINEL-7Q");
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parsed = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var request = parsed.Where(l => l.TryGetProperty("message", out var m) && m.GetString() == "request").Should().ContainSingle().Subject;
+        request.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
+            "timestamp", "level", "service", "message", "cold_start", "function_name", "function_version", "function_memory_size",
+            "function_arn", "function_request_id", "xray_trace_id", "route", "status", "duration_ms", "tenant", "principal", "api_request_id");
+        request.GetProperty("xray_trace_id").GetString().Should().Be("1-674d0f2a-0123456789abcdef01234567");
+        parsed.Where(l => l.TryGetProperty("function_request_id", out _)).Select(l => l.GetProperty("xray_trace_id").GetString()).Should()
+            .NotBeEmpty().And.OnlyContain(id => id == "1-674d0f2a-0123456789abcdef01234567");
+        var emf = EmfValidator.EmfLines(log).Should().ContainSingle().Subject;
+        EmfValidator.Problems(emf).Should().BeEmpty(emf);
+        var metrics = JsonDocument.Parse(emf).RootElement;
+        metrics.GetProperty("route").GetString().Should().Be("POST /query");
+        metrics.GetProperty("QueryBytesLoaded").GetDouble().Should().Be(33);
+        metrics.GetProperty("QueryDuration").GetDouble().Should().BePositive();
+        foreach (var secret in new[] { "SQL-SENTINEL", "FILE-SENTINEL", "AKIASENTINELCRED", "SIGSENTINEL", "TOKEN-SENTINEL", "AKIAEXAMPLE", "SELECT" })
+        {
+            log.Should().NotContain(secret);
+        }
+    }
+
+    private async Task<APIGatewayHttpApiV2ProxyResponse> InvokeAsync(
+        string body, string? accept = null, Dictionary<string, string>? extraHeaders = null, string? traceId = null)
+    {
+        var headers = new Dictionary<string, string>(extraHeaders ?? []) { ["content-type"] = "application/json" };
         if (accept is not null)
         {
             headers["accept"] = accept;
@@ -93,7 +137,7 @@ public sealed class QueryFilesProcessTests : IAsyncLifetime
 
         var request = ApiRequests.Create("POST /query", body: body, headers: headers, requestId: $"proc-{++_invocations}");
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
-        var result = await _runtimeApi.InvokeAsync(new FakeInvocation($"inv-{_invocations}", payload)).WaitAsync(TimeSpan.FromSeconds(120));
+        var result = await _runtimeApi.InvokeAsync(new FakeInvocation($"inv-{_invocations}", payload, TraceId: traceId)).WaitAsync(TimeSpan.FromSeconds(120));
         result.IsError.Should().BeFalse(result.BodyText + _process.Output);
         return JsonSerializer.Deserialize(result.Body, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
     }

@@ -115,4 +115,86 @@ public sealed class LambdaLoggerTests
 
     private static Func<string, string?> Read(params (string Name, string Value)[] variables) =>
         name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+    [Theory]
+    [InlineData(0.49, true)]
+    [InlineData(0.5, false)]
+    public void BeginInvocation_SampleRate_WritesDebugOnlyInSampledInvocations(double draw, bool sampled)
+    {
+        var output = new MemoryStream();
+        var logger = new LambdaLogger(output, TimeProvider.System, LogLevel.Information, "s", sampleRate: 0.5, random: () => draw);
+
+        using (logger.BeginInvocation(new TestLambdaContext(), coldStart: false))
+        {
+            logger.Debug("detail");
+        }
+
+        logger.Debug("after the invocation");
+        var messages = Messages(output);
+        messages.Contains("detail").Should().Be(sampled);
+        messages.Should().NotContain("after the invocation", "sampling lasts one invocation");
+    }
+
+    [Fact]
+    public void BeginInvocation_Sampled_NeverBelowLambdasLevel()
+    {
+        var output = new MemoryStream();
+        var logger = new LambdaLogger(output, TimeProvider.System, LogLevel.Warning, "s", sampleRate: 1, platformLevel: LogLevel.Warning, random: () => 0);
+
+        using (logger.BeginInvocation(new TestLambdaContext(), coldStart: false))
+        {
+            logger.Debug("detail");
+            logger.Info("info");
+            logger.Warn("warn");
+        }
+
+        Messages(output).Should().Equal("warn");
+    }
+
+    [Fact]
+    public void Write_WithSampleRate_CarriesSamplingRateKey()
+    {
+        var output = new MemoryStream();
+        var logger = new LambdaLogger(output, TimeProvider.System, LogLevel.Information, "s", sampleRate: 0.25, random: () => 0.9);
+
+        logger.Info("x");
+
+        JsonDocument.Parse(output.ToArray()).RootElement.GetProperty("sampling_rate").GetDouble().Should().Be(0.25);
+    }
+
+    [Fact]
+    public void FromEnvironment_LambdaLevelWinsOverPowertoolsLevelAndWarns()
+    {
+        var output = new MemoryStream();
+        var logger = LambdaLogger.FromEnvironment(TimeProvider.System, Read(("POWERTOOLS_LOG_LEVEL", "DEBUG"), ("AWS_LAMBDA_LOG_LEVEL", "WARN")), output);
+
+        logger.MinimumLevel.Should().Be(LogLevel.Warning);
+        logger.PlatformLevel.Should().Be(LogLevel.Warning);
+        Messages(output).Should().ContainSingle().Which.Should().Contain("discarded by Lambda");
+    }
+
+    [Fact]
+    public void FromEnvironment_ReadsSampleRate()
+    {
+        var logger = LambdaLogger.FromEnvironment(TimeProvider.System, Read(("POWERTOOLS_LOGGER_SAMPLE_RATE", "0.1")), new MemoryStream());
+
+        logger.SampleRate.Should().Be(0.1);
+        logger.MinimumLevel.Should().Be(LogLevel.Information);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    [InlineData("NaN")]
+    [InlineData("half")]
+    public void FromEnvironment_BadSampleRate_FailsNamingTheVariable(string value)
+    {
+        var act = () => LambdaLogger.FromEnvironment(TimeProvider.System, Read(("POWERTOOLS_LOGGER_SAMPLE_RATE", value)), new MemoryStream());
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*POWERTOOLS_LOGGER_SAMPLE_RATE*");
+    }
+
+    private static List<string?> Messages(MemoryStream output) =>
+        [.. System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("message").GetString())];
 }

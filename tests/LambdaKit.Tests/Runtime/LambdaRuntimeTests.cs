@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Functions.LambdaKit.Http;
 using Functions.LambdaKit.Logging;
+using Functions.LambdaKit.Metrics;
 using Functions.LambdaKit.Runtime;
 using Functions.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -215,6 +217,85 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         working.Should().OnlyContain(l => l.GetProperty("function_name").GetString() == "orders");
     }
 
+    [Fact]
+    public async Task RunAsync_TriggerInvocations_WriteOneRequestLineAndOneValidEmfLineEach()
+    {
+        _ = Start(_ => new DelegateHandler((_, _) =>
+        {
+            var record = InvocationRecord.Current!;
+            record.Trigger = "uploads_queue";
+            record.Records = 3;
+            record.FailedRecords = 1;
+            LambdaMetrics.Add(MetricNames.RecordsFailed);
+            return Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray());
+        }));
+
+        await Invoke(new FakeInvocation("req-1", "{}"u8.ToArray(), TraceId: "Root=1-5f0c-abc;Parent=1;Sampled=1"));
+        await Invoke(new FakeInvocation("req-2", "{}"u8.ToArray(), TraceId: "Root=1-5f0c-def;Parent=1;Sampled=1"));
+
+        var requests = _logs.Lines.Where(l => l.GetProperty("message").GetString() == "request").ToList();
+        requests.Select(l => l.GetProperty("function_request_id").GetString()).Should().Equal("req-1", "req-2");
+        requests.Select(l => l.GetProperty("xray_trace_id").GetString()).Should().Equal("1-5f0c-abc", "1-5f0c-def");
+        requests.Select(l => l.GetProperty("cold_start").GetBoolean()).Should().Equal(true, false);
+        requests.Should().OnlyContain(l =>
+            l.GetProperty("trigger").GetString() == "uploads_queue" && l.GetProperty("status").GetString() == "partial"
+            && l.GetProperty("records").GetInt64() == 3 && l.GetProperty("failed_records").GetInt64() == 1
+            && l.GetProperty("duration_ms").GetInt64() >= 0 && l.GetProperty("function_version").GetString() == "7"
+            && l.GetProperty("level").GetString() == "Information");
+        var metrics = _logs.Metrics;
+        metrics.Should().HaveCount(2);
+        metrics.Should().OnlyContain(m => EmfValidator.Problems(m.GetRawText()).Count == 0);
+        metrics.Select(m => m.GetProperty("ColdStart").GetDouble()).Should().Equal(1, 0);
+        metrics.Select(m => m.TryGetProperty("route", out _)).Should().Equal(false, false);
+        metrics.Should().OnlyContain(m =>
+            m.GetProperty("Requests").GetDouble() == 1 && m.GetProperty("RecordsFailed").GetDouble() == 1
+            && m.GetProperty("ServerErrors").GetDouble() == 0 && m.GetProperty("service").GetString() == "test"
+            && m.GetProperty("function").GetString() == "orders"
+            && m.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString() == "Functions/test");
+    }
+
+    [Fact]
+    public async Task RunAsync_HandlerThrows_RequestLineIsAnErrorAndServerErrorsCounts()
+    {
+        _ = Start(_ => new DelegateHandler((_, _) =>
+        {
+            InvocationRecord.Current!.Trigger = "schedule";
+            throw new InvalidDataException("bad");
+        }));
+
+        await Invoke(new FakeInvocation("req-x", "{}"u8.ToArray()));
+
+        var request = _logs.Lines.Should().ContainSingle(l => l.GetProperty("message").GetString() == "request").Subject;
+        request.GetProperty("status").GetString().Should().Be("error");
+        request.GetProperty("level").GetString().Should().Be("Error");
+        request.GetProperty("trigger").GetString().Should().Be("schedule");
+        var failure = _logs.Lines.Should().ContainSingle(l => l.GetProperty("message").GetString() == "The invocation failed.").Subject;
+        failure.GetProperty("exception").GetProperty("type").GetString().Should().Be("System.IO.InvalidDataException");
+        failure.GetProperty("exception").GetProperty("stack_trace").GetString().Should().Contain(nameof(RunAsync_HandlerThrows_RequestLineIsAnErrorAndServerErrorsCounts));
+        _logs.Metrics.Should().ContainSingle().Which.GetProperty("ServerErrors").GetDouble().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task RunAsync_HttpInvocation_OneRequestLineWithTenantAndEmfWithRoute()
+    {
+        _ = Start(logger => new HttpApiFunction(new NotFoundHandler(), logger, TimeProvider.System));
+        var request = ApiRequests.Create("GET /events/{id}", pathParameters: new() { ["id"] = "e-1" });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
+
+        await Invoke(new FakeInvocation("req-h", payload));
+
+        var line = _logs.Lines.Should().ContainSingle(l => l.GetProperty("message").GetString() == "request").Subject;
+        line.GetProperty("route").GetString().Should().Be("GET /events/{id}");
+        line.GetProperty("status").GetInt32().Should().Be(404);
+        line.GetProperty("tenant").GetString().Should().NotBeNullOrEmpty();
+        var emf = _logs.Metrics.Should().ContainSingle().Subject;
+        EmfValidator.Problems(emf.GetRawText()).Should().BeEmpty();
+        emf.GetProperty("route").GetString().Should().Be("GET /events/{id}");
+        emf.GetProperty("ClientErrors").GetDouble().Should().Be(1);
+        emf.GetProperty("ServerErrors").GetDouble().Should().Be(0);
+        emf.GetRawText().Should().NotContain(line.GetProperty("tenant").GetString(), "the tenant is never a dimension");
+    }
+
     // Bounded, so a runtime that dies or hangs fails the test instead of stalling the run.
     private Task<FakeInvocationResult> Invoke(FakeInvocation invocation) =>
         _api.InvokeAsync(invocation).WaitAsync(TimeSpan.FromSeconds(30));
@@ -225,8 +306,15 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             RuntimeApi = _api.Address,
             Function = Function,
             Logger = _logs.Logger,
+            MetricsNamespace = "Functions/test",
             TimeProvider = time ?? TimeProvider.System,
         }, _stop.Token);
+
+    private sealed class NotFoundHandler : IHttpApiHandler
+    {
+        public Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(HttpApiRequest request) =>
+            throw new ProblemException(404, ProblemTypes.NotFound, "Not found", "No such event.");
+    }
 
     private sealed class DelegateHandler(Func<ReadOnlyMemory<byte>, ILambdaContext, Task<ReadOnlyMemory<byte>>> invoke) : ILambdaHandler
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Identity;
 using Functions.LambdaKit.Logging;
+using Functions.LambdaKit.Metrics;
 using Functions.LambdaKit.Runtime;
 
 namespace Functions.LambdaKit.Http;
@@ -53,9 +54,18 @@ public sealed class HttpApiFunction : ILambdaHandler
         }
 
         var elapsed = _time.GetElapsedTime(started);
+        var route = request.RouteKey ?? request.RequestContext?.RouteKey;
+        if (InvocationRecord.Current is { } record)
+        {
+            record.Route = route;
+            record.Status = response.StatusCode;
+            record.Tenant = tenant?.Key;
+            record.RequestLogged = true;
+        }
+
         var level = response.StatusCode >= 500 ? LogLevel.Error : LogLevel.Information;
         _logger.Write(level, "request", null, [
-            LogField.Of("route", request.RouteKey ?? request.RequestContext?.RouteKey),
+            LogField.Of("route", route),
             LogField.Of("status", response.StatusCode),
             LogField.Of("duration_ms", (long)Math.Round(elapsed.TotalMilliseconds)),
             LogField.Of("tenant", tenant?.Key),

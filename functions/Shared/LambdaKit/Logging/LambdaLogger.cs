@@ -17,19 +17,54 @@ public sealed class LambdaLogger
     /// <summary>The environment variable that names the service (Powertools' name).</summary>
     public const string ServiceVariable = "POWERTOOLS_SERVICE_NAME";
 
+    /// <summary>Lambda's advanced logging controls level; it wins over <see cref="LevelVariable"/>, as in Powertools.</summary>
+    public const string PlatformLevelVariable = "AWS_LAMBDA_LOG_LEVEL";
+
+    /// <summary>The share of invocations (0–1) that log at Debug (Powertools' name and semantics).</summary>
+    public const string SampleRateVariable = "POWERTOOLS_LOGGER_SAMPLE_RATE";
+
     private static readonly AsyncLocal<InvocationScope?> Current = new();
     private readonly Stream _output;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly Func<double> _random;
 
     /// <summary>Creates a logger writing to <paramref name="output"/>.</summary>
-    public LambdaLogger(Stream output, TimeProvider time, LogLevel minimumLevel, string service)
+    /// <param name="output">Where lines go.</param>
+    /// <param name="time">The clock of the timestamps.</param>
+    /// <param name="minimumLevel">Lines below it are dropped, except in a sampled invocation.</param>
+    /// <param name="service">The <c>service</c> key.</param>
+    /// <param name="sampleRate">Share of invocations (0–1) logged at Debug.</param>
+    /// <param name="platformLevel">Lambda's own minimum (<c>AWS_LAMBDA_LOG_LEVEL</c>): sampling never goes below it, since Lambda would drop those lines.</param>
+    /// <param name="random">A uniform draw in [0, 1) (tests pass a fixed one).</param>
+    public LambdaLogger(
+        Stream output,
+        TimeProvider time,
+        LogLevel minimumLevel,
+        string service,
+        double sampleRate = 0,
+        LogLevel? platformLevel = null,
+        Func<double>? random = null)
     {
+        if (!(sampleRate >= 0 && sampleRate <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "The sample rate is a number from 0 to 1.");
+        }
+
         _output = output;
         _time = time;
         MinimumLevel = minimumLevel;
         Service = service;
+        SampleRate = sampleRate;
+        PlatformLevel = platformLevel;
+        _random = random ?? Random.Shared.NextDouble;
     }
+
+    /// <summary>Share of invocations (0–1) whose Debug lines are written.</summary>
+    public double SampleRate { get; }
+
+    /// <summary>Lambda's minimum level, when its advanced logging controls set one.</summary>
+    public LogLevel? PlatformLevel { get; }
 
     /// <summary>Lines below this level are dropped.</summary>
     public LogLevel MinimumLevel { get; }
@@ -38,26 +73,25 @@ public sealed class LambdaLogger
     public string Service { get; }
 
     /// <summary>
-    /// A logger on stdout configured by <c>POWERTOOLS_LOG_LEVEL</c> (else Lambda's
-    /// <c>AWS_LAMBDA_LOG_LEVEL</c>, else Information) and <c>POWERTOOLS_SERVICE_NAME</c> (else the function name).
+    /// A logger on stdout configured as Powertools reads its environment: the level from
+    /// <c>AWS_LAMBDA_LOG_LEVEL</c> (Lambda's advanced logging controls win), else
+    /// <c>POWERTOOLS_LOG_LEVEL</c>, else Information; <c>POWERTOOLS_LOGGER_SAMPLE_RATE</c>; the
+    /// service from <c>POWERTOOLS_SERVICE_NAME</c> (else the function name). When
+    /// <c>POWERTOOLS_LOG_LEVEL</c> asks for less than Lambda keeps, a warning says so.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The level variable holds an unknown level.</exception>
+    /// <exception cref="InvalidOperationException">A variable holds an unknown level or a rate outside 0–1.</exception>
     public static LambdaLogger FromEnvironment(TimeProvider time, Func<string, string?>? read = null, Stream? output = null)
     {
         read ??= Environment.GetEnvironmentVariable;
-        var level = LogLevel.Information;
-        foreach (var variable in new[] { LevelVariable, "AWS_LAMBDA_LOG_LEVEL" })
+        var platform = LevelFrom(read, PlatformLevelVariable);
+        var own = LevelFrom(read, LevelVariable);
+        var rateText = read(SampleRateVariable);
+        var rate = 0d;
+        if (!string.IsNullOrWhiteSpace(rateText)
+            && (!double.TryParse(rateText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out rate)
+                || !(rate >= 0 && rate <= 1)))
         {
-            var value = read(variable);
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                continue;
-            }
-
-            level = ParseLevel(value)
-                ?? throw new InvalidOperationException(
-                    $"{variable}='{value}' is not a log level; use Trace, Debug, Information, Warning, Error, Critical or None.");
-            break;
+            throw new InvalidOperationException($"{SampleRateVariable}='{rateText}' is not a number from 0 to 1.");
         }
 
         var service = read(ServiceVariable);
@@ -66,7 +100,28 @@ public sealed class LambdaLogger
             service = read("AWS_LAMBDA_FUNCTION_NAME");
         }
 
-        return new LambdaLogger(output ?? Console.OpenStandardOutput(), time, level, string.IsNullOrWhiteSpace(service) ? "service_undefined" : service);
+        var logger = new LambdaLogger(
+            output ?? Console.OpenStandardOutput(), time, platform ?? own ?? LogLevel.Information,
+            string.IsNullOrWhiteSpace(service) ? "service_undefined" : service, rate, platform);
+        if (platform is { } p && own is { } o && o < p)
+        {
+            logger.Warn($"{LevelVariable} is {o} but Lambda's {PlatformLevelVariable} is {p}: lines below {p} are discarded by Lambda.");
+        }
+
+        return logger;
+    }
+
+    private static LogLevel? LevelFrom(Func<string, string?> read, string variable)
+    {
+        var value = read(variable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return ParseLevel(value)
+            ?? throw new InvalidOperationException(
+                $"{variable}='{value}' is not a log level; use Trace, Debug, Information, Warning, Error, Critical or None.");
     }
 
     /// <summary>Parses a level name as Powertools or Lambda spell it; null when unknown.</summary>
@@ -85,15 +140,54 @@ public sealed class LambdaLogger
     /// <summary>
     /// Tags every line written in this async flow with the invocation's keys until disposed.
     /// </summary>
+    /// <remarks>
+    /// As Powertools does, each invocation draws once against <see cref="SampleRate"/>; a
+    /// sampled invocation writes its Debug lines too (never below <see cref="PlatformLevel"/>).
+    /// </remarks>
     public IDisposable BeginInvocation(ILambdaContext context, bool coldStart)
     {
         var previous = Current.Value;
-        Current.Value = new InvocationScope(context, coldStart);
+        var sampled = SampleRate > 0 && _random() < SampleRate;
+        Current.Value = new InvocationScope(context, coldStart, sampled);
+        if (sampled)
+        {
+            Debug("Debug logging is on for this invocation (sampled).");
+        }
+
         return new Restore(previous);
     }
 
     /// <summary>True when a line at <paramref name="level"/> would be written.</summary>
-    public bool IsEnabled(LogLevel level) => level != LogLevel.None && level >= MinimumLevel;
+    public bool IsEnabled(LogLevel level)
+    {
+        if (level == LogLevel.None)
+        {
+            return false;
+        }
+
+        var minimum = MinimumLevel;
+        if (Current.Value is { Sampled: true })
+        {
+            var floor = PlatformLevel is { } platform && platform > LogLevel.Debug ? platform : LogLevel.Debug;
+            minimum = minimum < floor ? minimum : floor;
+        }
+
+        return level >= minimum;
+    }
+
+    /// <summary>
+    /// Writes a line that is already JSON (an EMF document) to the same output, whole, with
+    /// its newline. Written whatever the level: metrics are not log lines.
+    /// </summary>
+    public void WriteRaw(ReadOnlySpan<byte> line)
+    {
+        lock (_gate)
+        {
+            _output.Write(line);
+            _output.WriteByte((byte)'\n');
+            _output.Flush();
+        }
+    }
 
     /// <summary>Writes a Debug line.</summary>
     public void Debug(string message, params ReadOnlySpan<LogField> fields) => Write(LogLevel.Debug, message, null, fields);
@@ -139,6 +233,11 @@ public sealed class LambdaLogger
                 {
                     json.WriteString("xray_trace_id", XrayTraceId(trace));
                 }
+            }
+
+            if (SampleRate > 0)
+            {
+                json.WriteNumber("sampling_rate", SampleRate);
             }
 
             foreach (var field in fields)
@@ -200,7 +299,7 @@ public sealed class LambdaLogger
         return header;
     }
 
-    private sealed record InvocationScope(ILambdaContext Context, bool ColdStart);
+    private sealed record InvocationScope(ILambdaContext Context, bool ColdStart, bool Sampled);
 
     private sealed class Restore(InvocationScope? previous) : IDisposable
     {

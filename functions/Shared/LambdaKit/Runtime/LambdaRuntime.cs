@@ -1,4 +1,5 @@
 using Functions.LambdaKit.Logging;
+using Functions.LambdaKit.Metrics;
 
 namespace Functions.LambdaKit.Runtime;
 
@@ -44,6 +45,7 @@ public static class LambdaRuntime
         }
 
         var function = options.Function ?? FunctionInfo.FromEnvironment();
+        var metricsNamespace = options.MetricsNamespace ?? InvocationReport.NamespaceFromEnvironment();
         using var client = new RuntimeApiClient(runtimeApi);
 
         ILambdaHandler handler;
@@ -72,7 +74,7 @@ public static class LambdaRuntime
             while (!cancellationToken.IsCancellationRequested)
             {
                 var invocation = await client.NextAsync(cancellationToken);
-                await InvokeOnceAsync(client, handler, invocation, function, options, logger, coldStart, cancellationToken);
+                await InvokeOnceAsync(client, handler, invocation, function, options, logger, metricsNamespace, coldStart, cancellationToken);
                 coldStart = false;
             }
         }
@@ -98,6 +100,7 @@ public static class LambdaRuntime
         FunctionInfo function,
         LambdaRuntimeOptions options,
         LambdaLogger logger,
+        string metricsNamespace,
         bool coldStart,
         CancellationToken stopping)
     {
@@ -123,6 +126,9 @@ public static class LambdaRuntime
             invocation.RequestId, function, invocation.InvokedFunctionArn, invocation.TraceId, deadline, time, linked.Token);
 
         using var scope = logger.BeginInvocation(context, coldStart);
+        var record = new InvocationRecord();
+        using var recording = InvocationRecord.Begin(record);
+        var started = time.GetTimestamp();
         ReadOnlyMemory<byte> result;
         try
         {
@@ -131,9 +137,12 @@ public static class LambdaRuntime
         catch (Exception exception)
         {
             logger.Error("The invocation failed.", exception);
+            InvocationReport.Write(logger, record, metricsNamespace, function.Name, time.GetElapsedTime(started), coldStart, failed: true, time.GetUtcNow());
             await client.PostErrorAsync(invocation.RequestId, RuntimeError.FromException(exception), stopping);
             return;
         }
+
+        InvocationReport.Write(logger, record, metricsNamespace, function.Name, time.GetElapsedTime(started), coldStart, failed: false, time.GetUtcNow());
 
         if (await client.PostResponseAsync(invocation.RequestId, result, stopping) == ResponseOutcome.TooLarge)
         {

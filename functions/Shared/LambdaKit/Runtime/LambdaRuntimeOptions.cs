@@ -18,6 +18,12 @@ public sealed class LambdaRuntimeOptions
     public LambdaLogger? Logger { get; init; }
 
     /// <summary>
+    /// The CloudWatch namespace of the EMF metrics (default: <c>POWERTOOLS_METRICS_NAMESPACE</c>,
+    /// which Terraform sets per environment, else <c>Functions/local</c>).
+    /// </summary>
+    public string? MetricsNamespace { get; init; }
+
+    /// <summary>
     /// How long before the deadline the invocation's cancellation token fires, so a handler
     /// can still answer. Capped at a fifth of the invocation's time budget.
     /// </summary>
