@@ -196,8 +196,8 @@ module "functions" {
   permissions_boundary_arn = local.permissions_boundary_arn
   environment = merge(
     { for variable, attribute in each.value.environment : variable => local.attribute_values[attribute] },
-    # The Lambda kit's logger reads it for the "service" key (functions/Shared/LambdaKit).
-    { POWERTOOLS_SERVICE_NAME = each.key },
+    # The Lambda kit's logger reads them for the "service" and "release" keys of every line.
+    { POWERTOOLS_SERVICE_NAME = each.key, RELEASE_VERSION = var.release_version },
   )
   policy_documents      = local.policy_documents[each.key]
   event_source_mappings = local.event_source_mappings[each.key]

@@ -113,3 +113,8 @@ output "package" {
     image_uri         = aws_lambda_function.this.image_uri
   }
 }
+
+output "environment" {
+  description = "The function's environment variables."
+  value       = var.environment
+}

@@ -17,6 +17,9 @@ public sealed class LambdaLogger
     /// <summary>The environment variable that names the service (Powertools' name).</summary>
     public const string ServiceVariable = "POWERTOOLS_SERVICE_NAME";
 
+    /// <summary>The environment variable holding the deployed release (set by terraform/app).</summary>
+    public const string ReleaseVariable = "RELEASE_VERSION";
+
     private static readonly AsyncLocal<InvocationScope?> Current = new();
     private readonly Stream _output;
     private readonly TimeProvider _time;
@@ -36,6 +39,9 @@ public sealed class LambdaLogger
 
     /// <summary>The <c>service</c> key of every line.</summary>
     public string Service { get; }
+
+    /// <summary>The <c>release</c> key of every line (the deployed release); no key when null.</summary>
+    public string? Release { get; init; }
 
     /// <summary>
     /// A logger on stdout configured by <c>POWERTOOLS_LOG_LEVEL</c> (else Lambda's
@@ -66,7 +72,11 @@ public sealed class LambdaLogger
             service = read("AWS_LAMBDA_FUNCTION_NAME");
         }
 
-        return new LambdaLogger(output ?? Console.OpenStandardOutput(), time, level, string.IsNullOrWhiteSpace(service) ? "service_undefined" : service);
+        var release = read(ReleaseVariable);
+        return new LambdaLogger(output ?? Console.OpenStandardOutput(), time, level, string.IsNullOrWhiteSpace(service) ? "service_undefined" : service)
+        {
+            Release = string.IsNullOrWhiteSpace(release) ? null : release,
+        };
     }
 
     /// <summary>Parses a level name as Powertools or Lambda spell it; null when unknown.</summary>
@@ -126,6 +136,11 @@ public sealed class LambdaLogger
             json.WriteString("timestamp", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("level", level.ToString());
             json.WriteString("service", Service);
+            if (Release is not null)
+            {
+                json.WriteString("release", Release);
+            }
+
             json.WriteString("message", message);
             if (Current.Value is { } scope)
             {
