@@ -45,6 +45,7 @@ done
 tf_args=("$@")
 [[ -n "$env_name" && -n "$version" ]] || { usage >&2; exit 2; }
 require_version "$version"
+require_python
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 [[ -d "$tf_dir/.terraform" ]] || die "$tf_dir is not initialised: run terraform init with the environment's backend first."
 read -r -a smoke <<<"${SMOKE_COMMAND:-$REPO_ROOT/scripts/smoke.sh}"
@@ -53,7 +54,15 @@ summary="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/deploy.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 tf() { terraform -chdir="$tf_dir" "$@"; }
-output() { tf output -raw "$1" 2>/dev/null || true; }
+# output NAME: a root output's value, empty when there is none (no state yet, or not applied).
+output() {
+  tf output -no-color -json 2>/dev/null | python3 -c 'import json, sys
+try:
+    value = json.load(sys.stdin).get(sys.argv[1], {}).get("value")
+except ValueError:
+    value = None
+print("" if value is None else value)' "$1"
+}
 set_output() { [[ -n "${GITHUB_OUTPUT:-}" ]] && echo "$1=$2" >>"$GITHUB_OUTPUT"; return 0; }
 
 # apply VERSION: plan and apply that plan; 0 on success.
