@@ -11,7 +11,7 @@ usage() {
   cat <<USAGE
 Usage: scripts/release-test.sh [SECTION...]
 
-Sections: workflows versions dockerfile glibc reproducible release image deploy (default: all).
+Sections: workflows versions dockerfile glibc reproducible release image deploy smoke (default: all).
   ARTIFACTS_DIR  a scripts/package.sh --mode Aot output holding ListObjects (scripts/test.sh sets
                  it); the reproducibility check packages ListObjects again from a fresh clone of
                  this commit and compares the checksums; dockerfile and glibc check its files.
@@ -22,7 +22,7 @@ USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 sections=("$@")
-[[ ${#sections[@]} -gt 0 ]] || sections=(workflows versions dockerfile glibc reproducible release image deploy)
+[[ ${#sections[@]} -gt 0 ]] || sections=(workflows versions dockerfile glibc reproducible release image deploy smoke)
 want() { local s; for s in "${sections[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 require_python
@@ -438,6 +438,24 @@ if want deploy; then
   }
   check "when the rollback's smoke test fails too, the run says so" both_broken
   stop_api
+fi
+
+# --- smoke.sh against the stand-in API (no moto: every route answers) ----------------------
+if want smoke; then
+  echo "== smoke.sh: SigV4 signing and checks, against the stand-in API"
+  python3 "$REPO_ROOT/tests/release/fake_api.py" --port-file "$work/smoke-port" >"$work/smoke-api.log" 2>&1 &
+  smoke_api=$!
+  pids+=("$smoke_api")
+  for ((i = 0; i < 200; i++)); do [[ -s "$work/smoke-port" ]] && break; sleep 0.1; done
+  smoke_url="http://127.0.0.1:$(cat "$work/smoke-port")"
+  check "every route answers and the round trips hold" succeeds_with "smoke: 18 passed, 0 failed" "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "a wrong secret key fails every signed call (403)" fails_with "FAIL GET /objects → 403" \
+    env AWS_SECRET_ACCESS_KEY=wrong "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "missing credentials stop the smoke test naming them" fails_with "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set" \
+    env -u AWS_ACCESS_KEY_ID "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "the region comes from an execute-api URL" fails_with "(eu-west-1)" \
+    env SMOKE_READY_SECONDS=0 "$REPO_ROOT/scripts/smoke.sh" "http://127.0.0.1:9/.execute-api.eu-west-1.amazonaws.com"
+  kill "$smoke_api" 2>/dev/null || true
 fi
 
 # --- reproducible packaging: the result ---------------------------------------------------
