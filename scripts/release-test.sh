@@ -366,11 +366,12 @@ if want deploy; then
   cp -R "$REPO_ROOT/tests/release/deploy_stack" "$stack"
   (cd "$stack" && terraform init -input=false -no-color >"$work/stack-init.log" 2>&1) || { cat "$work/stack-init.log"; die "terraform init of the test stack failed"; }
   api_pid=""
+  api_starts=0
   # start_api BROKEN...: the stand-in API, answering 500 on GET /events/{id} while the live
   # function runs one of the BROKEN releases.
   start_api() {
-    local port_file="$work/api-port-$#-$*" v args=()
-    port_file="${port_file// /_}"
+    api_starts=$((api_starts + 1))
+    local port_file="$work/api-port-$api_starts" v args=()
     for v in "$@"; do args+=(--broken "$v"); done
     python3 "$REPO_ROOT/tests/release/fake_api.py" --port-file "$port_file" --moto "$MOTO_ENDPOINT" \
       --function functions-test-ListObjects ${args[@]+"${args[@]}"} >"$work/api.log" 2>&1 &

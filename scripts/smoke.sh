@@ -49,7 +49,9 @@ call() {
     [[ -n "${AWS_SESSION_TOKEN:-}" ]] && args+=(-H "x-amz-security-token: $AWS_SESSION_TOKEN")
   fi
   [[ -n "$body" ]] && args+=(--data-binary "@$body" -H "content-type: $type")
-  status="$(curl "${args[@]}" "$api$path" || echo 000)"
+  # curl writes 000 as the code when it gets no response (and exits non-zero).
+  status="$(curl "${args[@]}" "$api$path")" || true
+  [[ -n "$status" ]] || status=000
 }
 
 # Query parameters are written sorted by name: curl before 8.1 signs them in the order given,
