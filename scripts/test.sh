@@ -26,6 +26,9 @@ require objdump "Install binutils (Debian: apt-get install binutils), then re-ru
 require zip "Install zip (Debian: apt-get install zip), then re-run."
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 require aws "Install the AWS CLI ('pip install awscli' or AWS CLI v2), then re-run."
+require gcc "Install gcc (Debian: apt-get install gcc), then re-run (the GLIBC check's test builds a binary)."
+require npm "Install Node.js 20 and npm (Debian: apt-get install nodejs npm), then re-run (@action-validator/cli is installed into .tools/npm)."
+require curl "Install curl 7.75+ (Debian: apt-get install curl), then re-run (scripts/smoke.sh signs with --aws-sigv4)."
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
 cleanup() {
@@ -52,7 +55,10 @@ dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:Errors
 
 echo "== package ListObjects, ProcessRecords and QueryFiles as Native AOT (the process-level tests run the bootstraps that ship)"
 export ARTIFACTS_DIR="$work/artifacts"
-"$REPO_ROOT/scripts/package.sh" --mode Aot --out "$ARTIFACTS_DIR" ListObjects ProcessRecords QueryFiles
+"$REPO_ROOT/scripts/package.sh" --mode Aot --version 0.0.0 --out "$ARTIFACTS_DIR" ListObjects ProcessRecords QueryFiles
+
+echo "== dotnet tool restore (the CycloneDX SBOM tool, .config/dotnet-tools.json)"
+(cd "$REPO_ROOT" && dotnet tool restore >/dev/null)
 
 echo "== start moto_server"
 moto_start "$work/moto.log"
@@ -112,6 +118,9 @@ run_counted terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
 
 echo "== terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
 run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
+
+echo "== releases: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
+run_counted release "$REPO_ROOT/scripts/release-test.sh"
 
 wait "$e2e_pid" || e2e_status=$?
 e2e_pid=""

@@ -77,3 +77,32 @@ provider_installation {
 CFG
   export TF_CLI_CONFIG_FILE="$dir/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 }
+
+# deterministic_zip DIR ZIP: zips DIR's files with sorted entries, every timestamp at
+# 1980-01-01 00:00 (the zip epoch), Unix modes taken from the files (package.sh fixes them
+# first) and no extra fields, so the same contents always give the same bytes.
+deterministic_zip() {
+  python3 - "$1" "$2" <<'PY'
+import os, stat, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+entries = []
+for root, dirs, files in os.walk(src):
+    for name in files:
+        entries.append(os.path.relpath(os.path.join(root, name), src).replace(os.sep, "/"))
+entries.sort()
+tmp = dst + ".tmp"
+with zipfile.ZipFile(tmp, "w") as z:
+    for rel in entries:
+        path = os.path.join(src, rel)
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            sys.exit(f"error: {path} is not a regular file; packages hold only files")
+        info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
+        info.create_system = 3  # Unix, so unzip and Lambda read the mode bits
+        info.external_attr = (stat.S_IFREG | stat.S_IMODE(st.st_mode)) << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with open(path, "rb") as f:
+            z.writestr(info, f.read(), compresslevel=9)
+os.replace(tmp, dst)
+PY
+}

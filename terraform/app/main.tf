@@ -202,9 +202,9 @@ module "functions" {
   permissions_boundary_arn = local.permissions_boundary_arn
   environment = merge(
     { for variable, attribute in each.value.environment : variable => local.attribute_values[attribute] },
-    # The Lambda kit reads them: the "service" key of logs and the EMF service dimension, and
-    # the namespace of its EMF metrics (functions/Shared/LambdaKit).
-    { POWERTOOLS_SERVICE_NAME = each.key, POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace },
+    # The Lambda kit reads them: the "service" key of logs and the EMF service dimension, the
+    # namespace of its EMF metrics (functions/Shared/LambdaKit), and the "release" key of every line.
+    { POWERTOOLS_SERVICE_NAME = each.key, POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace, RELEASE_VERSION = var.release_version },
   )
   policy_documents      = local.policy_documents[each.key]
   event_source_mappings = local.event_source_mappings[each.key]

@@ -1,3 +1,8 @@
+output "release_version" {
+  description = "The release this environment runs: scripts/deploy.sh records it before a deploy, to roll back to."
+  value       = var.release_version
+}
+
 output "api_endpoint" {
   description = "The HTTP API's base URL (every route needs SigV4)."
   value       = module.api.api_endpoint

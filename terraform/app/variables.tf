@@ -26,11 +26,11 @@ variable "region" {
 
 variable "release_version" {
   type        = string
-  description = "The release to deploy (semver, e.g. 1.4.2): selects the artifacts and tags every resource."
+  description = "The release to deploy (X.Y.Z or X.Y.Z-<pre>.N, e.g. 1.4.2, 1.5.0-rc.1): selects the artifacts or image tags, and reaches every function as RELEASE_VERSION and its Release tag."
 
   validation {
-    condition     = can(regex("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$", var.release_version))
-    error_message = "release_version must be a semantic version such as 1.4.2 or 1.5.0-rc.1 (no leading 'v')."
+    condition     = can(regex("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[a-z][a-z0-9]*\\.(0|[1-9][0-9]*))?$", var.release_version))
+    error_message = "release_version must be X.Y.Z or X.Y.Z-<pre>.N, such as 1.4.2 or 1.5.0-rc.1 (no leading 'v'; scripts/lib/version.sh has the same rule)."
   }
 }
 

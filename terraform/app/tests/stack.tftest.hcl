@@ -125,6 +125,39 @@ run "reject_non_semver_release" {
   expect_failures = [var.release_version]
 }
 
+run "reject_release_without_prerelease_number" {
+  command = plan
+  variables {
+    release_version = "1.2.3-rc"
+  }
+  expect_failures = [var.release_version]
+}
+
+run "reject_release_with_leading_zero" {
+  command = plan
+  variables {
+    release_version = "1.02.3"
+  }
+  expect_failures = [var.release_version]
+}
+
+run "release_reaches_every_function" {
+  command = plan
+  variables {
+    release_version = "1.5.0-rc.1"
+  }
+
+  assert {
+    condition     = alltrue([for name, f in module.functions : f.environment["RELEASE_VERSION"] == "1.5.0-rc.1"])
+    error_message = "Every function must get the release as RELEASE_VERSION (the logger's release key)."
+  }
+
+  assert {
+    condition     = output.release_version == "1.5.0-rc.1"
+    error_message = "The stack must report the release it runs (deploy.sh records it to roll back to)."
+  }
+}
+
 run "reject_unknown_package_type" {
   command = plan
   variables {

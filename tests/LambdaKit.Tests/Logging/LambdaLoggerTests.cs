@@ -106,6 +106,32 @@ public sealed class LambdaLoggerTests
     }
 
     [Fact]
+    public void FromEnvironment_ReleaseVersion_IsTheReleaseKeyOfEveryLine()
+    {
+        using var output = new MemoryStream();
+        var logger = LambdaLogger.FromEnvironment(TimeProvider.System, Read(("RELEASE_VERSION", "1.5.0-rc.1")), output);
+
+        logger.Info("init");
+        using (logger.BeginInvocation(new TestLambdaContext { AwsRequestId = "req-1" }, coldStart: true))
+        {
+            logger.Warn("inside");
+        }
+
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(2);
+        lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("release").GetString()).Should().Equal("1.5.0-rc.1", "1.5.0-rc.1");
+    }
+
+    [Fact]
+    public void FromEnvironment_NoReleaseVersion_WritesNoReleaseKey()
+    {
+        using var output = new MemoryStream();
+        LambdaLogger.FromEnvironment(TimeProvider.System, Read(), output).Info("init");
+
+        JsonDocument.Parse(output.ToArray()).RootElement.TryGetProperty("release", out _).Should().BeFalse();
+    }
+
+    [Fact]
     public void FromEnvironment_UnknownLevel_FailsNamingTheVariable()
     {
         var act = () => LambdaLogger.FromEnvironment(TimeProvider.System, Read(("POWERTOOLS_LOG_LEVEL", "loud")), Stream.Null);

@@ -23,6 +23,9 @@ public sealed class LambdaLogger
     /// <summary>The share of invocations (0–1) that log at Debug (Powertools' name and semantics).</summary>
     public const string SampleRateVariable = "POWERTOOLS_LOGGER_SAMPLE_RATE";
 
+    /// <summary>The environment variable holding the deployed release (set by terraform/app).</summary>
+    public const string ReleaseVariable = "RELEASE_VERSION";
+
     private static readonly AsyncLocal<InvocationScope?> Current = new();
     private readonly Stream _output;
     private readonly TimeProvider _time;
@@ -72,6 +75,9 @@ public sealed class LambdaLogger
     /// <summary>The <c>service</c> key of every line.</summary>
     public string Service { get; }
 
+    /// <summary>The <c>release</c> key of every line (the deployed release); no key when null.</summary>
+    public string? Release { get; init; }
+
     /// <summary>
     /// A logger on stdout configured as Powertools reads its environment: the level from
     /// <c>AWS_LAMBDA_LOG_LEVEL</c> (Lambda's advanced logging controls win), else
@@ -100,9 +106,13 @@ public sealed class LambdaLogger
             service = read("AWS_LAMBDA_FUNCTION_NAME");
         }
 
+        var release = read(ReleaseVariable);
         var logger = new LambdaLogger(
             output ?? Console.OpenStandardOutput(), time, platform ?? own ?? LogLevel.Information,
-            string.IsNullOrWhiteSpace(service) ? "service_undefined" : service, rate, platform);
+            string.IsNullOrWhiteSpace(service) ? "service_undefined" : service, rate, platform)
+        {
+            Release = string.IsNullOrWhiteSpace(release) ? null : release,
+        };
         if (platform is { } p && own is { } o && o < p)
         {
             logger.Warn($"{LevelVariable} is {o} but Lambda's {PlatformLevelVariable} is {p}: lines below {p} are discarded by Lambda.");
@@ -220,6 +230,11 @@ public sealed class LambdaLogger
             json.WriteString("timestamp", _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("level", level.ToString());
             json.WriteString("service", Service);
+            if (Release is not null)
+            {
+                json.WriteString("release", Release);
+            }
+
             json.WriteString("message", message);
             if (Current.Value is { } scope)
             {

@@ -1,0 +1,486 @@
+#!/usr/bin/env bash
+# Tests of the release machinery (issue 12): workflow files, versions, the Dockerfile, the
+# GLIBC check, reproducible packaging, scripts/release.sh against moto's S3 and ECR, and
+# scripts/deploy.sh's automatic rollback against moto with a smoke test made to fail.
+# Prints "release: N passed, N failed" for scripts/test.sh to add up.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/moto.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/release-test.sh [SECTION...]
+
+Sections: workflows versions dockerfile glibc reproducible release image deploy smoke (default: all).
+  ARTIFACTS_DIR  a scripts/package.sh --mode Aot output holding ListObjects (scripts/test.sh sets
+                 it); the reproducibility check packages ListObjects again from a fresh clone of
+                 this commit and compares the checksums; dockerfile and glibc check its files.
+                 Without it those sections package ListObjects first.
+Needs python3 (PyYAML, boto3), moto_server, terraform with the provider mirror, the AWS CLI,
+gcc, node/npm (installs @action-validator/cli into .tools/npm), dotnet (CycloneDX tool restore).
+USAGE
+}
+[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+sections=("$@")
+[[ ${#sections[@]} -gt 0 ]] || sections=(workflows versions dockerfile glibc reproducible release image deploy smoke)
+want() { local s; for s in "${sections[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
+
+require_python
+work="$(mktemp -d "${TMPDIR:-/tmp}/functions-release-test.XXXXXX")"
+pids=()
+cleanup() {
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  moto_stop
+  if [[ -z "${KEEP_WORK:-}" ]]; then rm -rf "$work"; else echo "kept $work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+passed=0
+failed=0
+n=0
+# check NAME COMMAND...: one counted assertion; the command's output is shown when it fails.
+check() {
+  local name="$1"; shift
+  n=$((n + 1))
+  if "$@" >"$work/check-$n.log" 2>&1; then
+    passed=$((passed + 1)); echo "  ok   $name"
+  else
+    failed=$((failed + 1)); echo "  FAIL $name"; sed 's/^/       /' "$work/check-$n.log" | tail -25
+  fi
+}
+# fails_with TEXT COMMAND...: the command exits non-zero and its output contains TEXT.
+fails_with() {
+  local text="$1" status=0; shift
+  "$@" >"$work/out" 2>&1 || status=$?
+  cat "$work/out"
+  [[ "$status" -ne 0 ]] || { echo "expected a failure, got exit 0"; return 1; }
+  grep -qF -- "$text" "$work/out" || { echo "expected the output to contain: $text"; return 1; }
+}
+# succeeds_with TEXT COMMAND...: the command exits 0 and its output contains TEXT.
+succeeds_with() {
+  local text="$1"; shift
+  "$@" >"$work/out" 2>&1 || { cat "$work/out"; echo "expected exit 0"; return 1; }
+  cat "$work/out"
+  grep -qF -- "$text" "$work/out" || { echo "expected the output to contain: $text"; return 1; }
+}
+count_in() { grep -c -- "$1" "$2" || true; }
+
+artifacts="${ARTIFACTS_DIR:-}"
+ensure_artifacts() {
+  if [[ -z "$artifacts" || ! -f "$artifacts/ListObjects.zip" ]]; then
+    artifacts="$work/artifacts"
+    echo "   packaging ListObjects (no ARTIFACTS_DIR)"
+    "$REPO_ROOT/scripts/package.sh" --mode Aot --version 0.0.0 --out "$artifacts" ListObjects >"$work/package.log" 2>&1 \
+      || { cat "$work/package.log"; die "packaging failed"; }
+  fi
+}
+
+# --- reproducible packaging: the second build starts first and runs while the other sections
+# (mostly waiting on moto and Terraform) go on; its result is checked at the end.
+repro_pid=""
+if want reproducible; then
+  ensure_artifacts
+  # A fresh clone of this commit (plus uncommitted changes) in another path, built from scratch.
+  clone="$work/clone"
+  git clone -q --no-hardlinks "$REPO_ROOT" "$clone"
+  git -C "$clone" checkout -q "$(git -C "$REPO_ROOT" rev-parse HEAD)"
+  git -C "$REPO_ROOT" diff HEAD --binary | git -C "$clone" apply --allow-empty 2>/dev/null || true
+  (cd "$REPO_ROOT" && git ls-files --others --exclude-standard -z | xargs -0 -r cp --parents -t "$clone")
+  "$clone/scripts/package.sh" --mode Aot --version 0.0.0 --out "$work/repro" ListObjects >"$work/repro.log" 2>&1 &
+  repro_pid=$!
+  pids+=("$repro_pid")
+fi
+
+# --- workflows ---------------------------------------------------------------------------
+if want workflows; then
+  echo "== workflow files"
+  validator="$REPO_ROOT/.tools/npm/node_modules/.bin/action-validator"
+  if [[ ! -x "$validator" ]]; then
+    require npm "Install Node.js 20 and npm (Debian: apt-get install nodejs npm), then re-run."
+    mkdir -p "$REPO_ROOT/.tools/npm"
+    npm install --prefix "$REPO_ROOT/.tools/npm" --no-audit --no-fund --silent @action-validator/cli@0.6.0 >"$work/npm.log" 2>&1 \
+      || { cat "$work/npm.log"; die "npm could not install @action-validator/cli@0.6.0 into .tools/npm"; }
+  fi
+  for f in "$REPO_ROOT"/.github/workflows/*.yml; do
+    check "action-validator $(basename "$f")" "$validator" "$f"
+  done
+  check "action-validator rejects a broken workflow" fails_with "" "$validator" "$REPO_ROOT/tests/release/broken-workflow.yml"
+  check "pins, timeouts, least permissions, id-token only where a role is assumed, deploy rules" \
+    python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$REPO_ROOT/.github/workflows"
+  # The policy check must notice each kind of violation: weakened copies of the workflows.
+  mutate() { # mutate NAME PYTHON-REPLACEMENT: a copy of the workflows with one change must fail the policy
+    local dir="$work/mutant-$1"; mkdir -p "$dir"; cp "$REPO_ROOT"/.github/workflows/*.yml "$dir/"
+    python3 - "$dir" "$2" <<'PY'
+import sys, pathlib
+d, (old, new, file) = sys.argv[1], sys.argv[2].split("|||")
+p = pathlib.Path(d) / file
+s = p.read_text()
+assert old in s, f"{old!r} not in {file}"
+p.write_text(s.replace(old, new, 1))
+PY
+    fails_with "FAIL" python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$dir"
+  }
+  check "policy catches an action pinned to a tag" mutate tag "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2|||actions/checkout@v4|||ci.yml"
+  check "policy catches a job without timeout-minutes" mutate timeout "    timeout-minutes: 5
+    permissions:
+      contents: write|||    permissions:
+      contents: write|||deploy.yml"
+  check "policy catches id-token: write on a job assuming no role" mutate idtoken "    permissions:
+      contents: read
+    outputs:
+      version|||    permissions:
+      contents: read
+      id-token: write
+    outputs:
+      version|||deploy.yml"
+  check "policy catches a broader permission than needed" mutate broad "    permissions:
+      contents: read
+    env:
+      DOTNET_CLI|||    permissions:
+      contents: write
+    env:
+      DOTNET_CLI|||ci.yml"
+  check "policy catches a cancelling deploy concurrency" mutate cancel "  cancel-in-progress: false|||  cancel-in-progress: true|||deploy.yml"
+  check "policy catches top-level permissions" mutate top "permissions: {}
+
+concurrency:
+  group: ci|||permissions: read-all
+
+concurrency:
+  group: ci|||ci.yml"
+fi
+
+# --- versions ----------------------------------------------------------------------------
+if want versions; then
+  echo "== versions"
+  for v in 1.2.3 0.0.0 10.20.30 1.5.0-rc.1 1.4.3-dev.7; do
+    check "version $v is accepted" "$REPO_ROOT/scripts/version.sh" --check "$v"
+  done
+  for v in v1.2.3 1.2 1.2.3.4 01.2.3 1.2.3-rc 1.2.3-RC.1 1.2.3-rc.01 1.2.3+build.1 "" "1.2.3 "; do
+    check "version '$v' is refused" fails_with "is not a release version" "$REPO_ROOT/scripts/version.sh" --check "$v"
+  done
+  # commit_version on a scratch repository: the VERSION change is X.Y.Z, later commits X.Y.(Z+1)-dev.N.
+  repo="$work/version-repo"
+  git init -q "$repo" && git -C "$repo" config user.email t@example.invalid && git -C "$repo" config user.name t
+  mkdir -p "$repo/scripts/lib" && cp "$REPO_ROOT/scripts/version.sh" "$repo/scripts/" && cp "$REPO_ROOT"/scripts/lib/*.sh "$repo/scripts/lib/"
+  echo 1.4.2 >"$repo/VERSION" && git -C "$repo" add -A && git -C "$repo" commit -qm release
+  check "the commit that sets VERSION is release 1.4.2" succeeds_with "1.4.2" "$repo/scripts/version.sh"
+  git -C "$repo" commit -q --allow-empty -m one && git -C "$repo" commit -q --allow-empty -m two
+  check "two commits later it is 1.4.3-dev.2" succeeds_with "1.4.3-dev.2" "$repo/scripts/version.sh"
+  check "an earlier commit keeps its version" succeeds_with "1.4.3-dev.1" "$repo/scripts/version.sh" HEAD~1
+  echo 1.4.x >"$repo/VERSION" && git -C "$repo" commit -qam bad
+  check "a VERSION that is not X.Y.Z is refused" fails_with "must hold X.Y.Z" "$repo/scripts/version.sh"
+  check "the repository's VERSION gives a valid version" bash -c "'$REPO_ROOT/scripts/version.sh' --check \"\$('$REPO_ROOT/scripts/version.sh')\""
+  check "package.sh refuses a bad version" fails_with "is not a release version" "$REPO_ROOT/scripts/package.sh" --version 1.2 ListObjects
+  check "release.sh refuses a bad version" fails_with "is not a release version" "$REPO_ROOT/scripts/release.sh" --bucket b v1.2.3
+  check "deploy.sh refuses a bad version" fails_with "is not a release version" "$REPO_ROOT/scripts/deploy.sh" --environment dev --version 1.2.3-rc
+fi
+
+# --- Dockerfile --------------------------------------------------------------------------
+if want dockerfile; then
+  echo "== Dockerfile (static: no Docker engine here)"
+  ensure_artifacts
+  check "functions/Dockerfile: pinned provided.al2023, packaged bootstrap, non-root" \
+    python3 "$REPO_ROOT/tests/release/dockerfile_test.py" "$REPO_ROOT/functions/Dockerfile" "$artifacts"
+  sed 's/@sha256:[0-9a-f]*//' "$REPO_ROOT/functions/Dockerfile" >"$work/Dockerfile.unpinned"
+  check "the Dockerfile check rejects an unpinned base" fails_with "FAIL" python3 "$REPO_ROOT/tests/release/dockerfile_test.py" "$work/Dockerfile.unpinned" "$artifacts"
+  grep -v '^USER' "$REPO_ROOT/functions/Dockerfile" >"$work/Dockerfile.root"
+  check "the Dockerfile check rejects an image running as root" fails_with "FAIL" python3 "$REPO_ROOT/tests/release/dockerfile_test.py" "$work/Dockerfile.root" "$artifacts"
+fi
+
+# --- GLIBC check -------------------------------------------------------------------------
+if want glibc; then
+  echo "== GLIBC check"
+  require gcc "Install gcc (Debian: apt-get install gcc), then re-run."
+  ensure_artifacts
+  mkdir -p "$work/glibc/new" "$work/glibc/old"
+  # arc4random is versioned GLIBC_2.36: a binary calling it cannot load on AL2023 (2.34).
+  printf '#include <stdlib.h>\nint main(void) { return (int)(arc4random() & 1); }\n' >"$work/glibc/new.c"
+  printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >"$work/glibc/old.c"
+  gcc -o "$work/glibc/new/bootstrap" "$work/glibc/new.c"
+  gcc -shared -fPIC -o "$work/glibc/new/libnew.so" "$work/glibc/new.c"
+  gcc -o "$work/glibc/old/bootstrap" "$work/glibc/old.c"
+  check "a bootstrap needing GLIBC_2.36 is rejected, named" fails_with "bootstrap needs GLIBC_2.36; provided.al2023 has GLIBC_2.34" "$REPO_ROOT/scripts/check-glibc.sh" "$work/glibc/new/bootstrap"
+  check "a .so needing GLIBC_2.36 beside a good bootstrap is rejected" fails_with "libnew.so needs GLIBC_2.36" bash -c "cp '$work/glibc/old/bootstrap' '$work/glibc/new/bootstrap' && '$REPO_ROOT/scripts/check-glibc.sh' '$work/glibc/new'"
+  check "a binary needing at most GLIBC_2.34 passes" "$REPO_ROOT/scripts/check-glibc.sh" "$work/glibc/old"
+  check "the packaged Native AOT ListObjects passes" "$REPO_ROOT/scripts/check-glibc.sh" "$artifacts/ListObjects"
+  check "package.sh runs the check on what it packages" grep -q 'check_symbol_versions "$dir" || die' "$REPO_ROOT/scripts/package.sh"
+fi
+
+# --- release.sh against moto ---------------------------------------------------------------
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
+# make_dist DIR VERSION [SALT]: a package.sh-shaped folder for every function (small stand-in
+# bootstraps: release.sh handles bytes, not builds), with SHA256SUMS and a pre-made SBOM.
+make_dist() {
+  local dir="$1" salt="${3:-}" name
+  mkdir -p "$dir"
+  for name in $(manifest_functions); do
+    mkdir -p "$dir/$name"
+    printf '#!/bin/sh\n# %s %s %s\n' "$name" "$2" "$salt" >"$dir/$name/bootstrap"
+    chmod 755 "$dir/$name/bootstrap"
+    deterministic_zip "$dir/$name" "$dir/$name.zip"
+  done
+  (cd "$dir" && sha256sum -- *.zip >SHA256SUMS)
+  [[ -n "${4:-}" ]] || echo '{"bomFormat":"CycloneDX","specVersion":"1.7","components":[]}' >"$dir/sbom.cdx.json"
+}
+nfun="$(manifest_functions | wc -l)"
+
+if want release || want image || want deploy; then
+  moto_start "$work/moto.log"
+  export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
+fi
+
+if want release; then
+  echo "== release.sh against moto S3 ($MOTO_ENDPOINT)"
+  bucket=artifacts-release-test
+  aws s3api create-bucket --bucket "$bucket" >/dev/null
+  aws s3api put-bucket-versioning --bucket "$bucket" --versioning-configuration Status=Enabled
+  make_dist "$work/dist-1.2.3" 1.2.3 "" no-sbom
+  (cd "$REPO_ROOT" && dotnet tool restore >"$work/tool-restore.log" 2>&1) || { cat "$work/tool-restore.log"; die "dotnet tool restore failed"; }
+  rel() { "$REPO_ROOT/scripts/release.sh" --bucket "$bucket" "$@"; }
+  object_versions() {
+    python3 -c 'import boto3, sys
+for v in sorted((v["Key"], v["VersionId"]) for v in boto3.client("s3").list_object_versions(Bucket=sys.argv[1]).get("Versions", [])):
+    print(*v)' "$bucket"
+  }
+
+  first_run() {
+    rel --dist "$work/dist-1.2.3" 1.2.3 >"$work/first.log" 2>&1 || { cat "$work/first.log"; return 1; }
+    cat "$work/first.log"
+    [[ "$(count_in '^uploaded s3://.*/1.2.3/.*\.zip sha256 [0-9a-f]\{64\}$' "$work/first.log")" -eq "$nfun" ]] || return 1
+    grep -q '^uploaded s3://.*/1.2.3/SHA256SUMS' "$work/first.log" || return 1
+    grep -q '^uploaded s3://.*/1.2.3/sbom.cdx.json' "$work/first.log" || return 1
+    if grep -q '^reused' "$work/first.log"; then return 1; fi
+  }
+  check "first run uploads every zip, SHA256SUMS and a generated CycloneDX SBOM" first_run
+  check "the uploaded objects carry their sha256 and equal the local zips" python3 - "$bucket" "$work/dist-1.2.3" "$MOTO_ENDPOINT" <<'PY'
+import boto3, hashlib, sys
+bucket, dist, endpoint = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+sums = dict(reversed(l.split()) for l in open(dist + "/SHA256SUMS"))
+assert len(sums) >= 9, sums
+for name, digest in sums.items():
+    obj = s3.get_object(Bucket=bucket, Key="1.2.3/" + name)
+    assert obj["Metadata"]["sha256"] == digest, (name, obj["Metadata"])
+    assert hashlib.sha256(obj["Body"].read()).hexdigest() == digest, name
+    assert obj.get("VersionId"), name
+print(len(sums), "zips verified")
+PY
+  sbom_ok() {
+    aws s3 cp "s3://$bucket/1.2.3/sbom.cdx.json" "$work/sbom.json" >/dev/null || return 1
+    python3 - "$work/sbom.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["bomFormat"] == "CycloneDX", b.get("bomFormat")
+assert b["metadata"]["component"]["version"] == "1.2.3", b["metadata"]["component"]
+names = {c["name"] for c in b["components"]}
+assert {"AWSSDK.S3", "AWSSDK.DynamoDBv2", "DuckDB.NET.Bindings.Full"} <= names, sorted(names)
+assert not any(n.startswith("xunit") or n.startswith("FluentAssertions") for n in names), "test packages in the SBOM"
+print(len(names), "components")
+PY
+  }
+  check "the SBOM is CycloneDX for this release and lists the shipped NuGet packages, not test ones" sbom_ok
+  object_versions >"$work/versions-before"
+  second_run() {
+    rel --dist "$work/dist-1.2.3" 1.2.3 >"$work/second.log" 2>&1 || { cat "$work/second.log"; return 1; }
+    cat "$work/second.log"
+    [[ "$(count_in '^reused   s3://' "$work/second.log")" -eq $((nfun + 2)) ]] || return 1
+    if grep -q '^uploaded' "$work/second.log"; then return 1; fi
+    object_versions | diff - "$work/versions-before"
+  }
+  check "second run reuses everything and writes nothing" second_run
+  check "a rollback without local packages reuses the stored release" succeeds_with "release 1.2.3 done" rel --dist "$work/empty" 1.2.3
+  check "a version with nothing stored and nothing packaged stops" fails_with "package version 9.9.9 first" rel --dist "$work/empty" 9.9.9
+  make_dist "$work/dist-1.2.3-other" 1.2.3 rebuilt
+  check "other local bytes for a released version stop the release" fails_with "was already released from other bytes" rel --dist "$work/dist-1.2.3-other" 1.2.3
+  # Tamper: overwrite a stored zip keeping its recorded checksum (moto does not enforce the
+  # bucket policy that forbids overwriting).
+  recorded="$(aws s3api head-object --bucket "$bucket" --key 1.2.3/GetEvent.zip --query Metadata.sha256 --output text)"
+  printf 'not the release' >"$work/evil.zip"
+  aws s3api put-object --bucket "$bucket" --key 1.2.3/GetEvent.zip --body "$work/evil.zip" --metadata "sha256=$recorded" >/dev/null
+  check "a tampered zip stops the release loudly" fails_with "TAMPERED: s3://$bucket/1.2.3/GetEvent.zip" rel --dist "$work/dist-1.2.3" 1.2.3
+  check "a tampered zip stops a rollback too" fails_with "TAMPERED" rel --dist "$work/empty" 1.2.3
+  aws s3api put-object --bucket "$bucket" --key 1.3.0/ListObjects.zip --body "$work/evil.zip" >/dev/null
+  check "a zip without a recorded checksum is refused" fails_with "has no recorded sha256" rel --dist "$work/empty" 1.3.0
+  bad_version() {
+    local before; before="$(object_versions)"
+    fails_with "is not a release version" rel --dist "$work/dist-1.2.3" "$1" || return 1
+    [[ "$(object_versions)" == "$before" ]]
+  }
+  for bad in v1.2.3 1.2 1.2.3-rc 1.2.3-RC.1; do
+    check "malformed version '$bad' is refused before anything is written" bad_version "$bad"
+  done
+fi
+
+if want image; then
+  echo "== release.sh --package-type Image against moto ECR (Docker CLI replaced by tests/release/fake-docker)"
+  bucket=artifacts-image-test
+  aws s3api create-bucket --bucket "$bucket" >/dev/null
+  aws s3api put-bucket-versioning --bucket "$bucket" --versioning-configuration Status=Enabled
+  python3 -c 'import boto3, sys
+ecr = boto3.client("ecr")
+for name in sys.argv[1:]:
+    ecr.create_repository(repositoryName="functions/" + name.lower(), imageTagMutability="IMMUTABLE")' $(manifest_functions)
+  make_dist "$work/dist-img" 2.0.0
+  export FAKE_DOCKER_LOG="$work/docker.log" FAKE_DOCKER_STATE="$work/docker-state"
+  mkdir -p "$FAKE_DOCKER_STATE"; : >"$FAKE_DOCKER_LOG"
+  img() { DOCKER="$REPO_ROOT/tests/release/fake-docker" "$REPO_ROOT/scripts/release.sh" --package-type Image --bucket "$bucket" "$@"; }
+  image_first() {
+    img --dist "$work/dist-img" 2.0.0 >"$work/img1.log" 2>&1 || { cat "$work/img1.log"; return 1; }
+    cat "$work/img1.log" "$FAKE_DOCKER_LOG"
+    [[ "$(count_in '^pushed   functions/[a-z]*:2.0.0 sha256:[0-9a-f]\{64\}$' "$work/img1.log")" -eq "$nfun" ]] || return 1
+    [[ "$(count_in "^build -f $REPO_ROOT/functions/Dockerfile --build-arg FUNCTION=" "$FAKE_DOCKER_LOG")" -eq "$nfun" ]] || return 1
+    [[ "$(count_in '^login' "$FAKE_DOCKER_LOG")" -eq 1 ]]
+  }
+  check "first run builds and pushes an image per function from the packaged files" image_first
+  image_second() {
+    : >"$FAKE_DOCKER_LOG"
+    img --dist "$work/dist-img" 2.0.0 >"$work/img2.log" 2>&1 || { cat "$work/img2.log"; return 1; }
+    cat "$work/img2.log"
+    [[ "$(count_in '^reused   functions/[a-z]*:2.0.0 sha256:[0-9a-f]\{64\}$' "$work/img2.log")" -eq "$nfun" ]] || return 1
+    [[ ! -s "$FAKE_DOCKER_LOG" ]] || { echo "docker was called:"; cat "$FAKE_DOCKER_LOG"; return 1; }
+    diff <(grep '^pushed' "$work/img1.log" | awk '{print $2, $3}') <(grep '^reused   functions' "$work/img2.log" | awk '{print $2, $3}')
+  }
+  check "second run reuses every image by digest and builds nothing" image_second
+  check "an image version with nothing in ECR and nothing packaged stops" fails_with "package version 2.1.0 first" img --dist "$work/empty" 2.1.0
+  make_dist "$work/dist-img3" 2.2.0
+  check "building an image without Docker stops naming it" fails_with "'docker-missing' is required" \
+    env DOCKER=docker-missing "$REPO_ROOT/scripts/release.sh" --package-type Image --bucket "$bucket" --dist "$work/dist-img3" 2.2.0
+fi
+
+# --- deploy.sh: automatic rollback against moto -----------------------------------------
+if want deploy; then
+  echo "== deploy.sh against moto: deploy, smoke test, automatic rollback"
+  require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
+  use_provider_mirror "$work"
+  bucket=artifacts-deploy-test
+  aws s3api create-bucket --bucket "$bucket" >/dev/null
+  aws s3api put-bucket-versioning --bucket "$bucket" --versioning-configuration Status=Enabled
+  for v in 1.0.0 1.1.0 1.2.0; do
+    make_dist "$work/dist-d-$v" "$v"
+    "$REPO_ROOT/scripts/release.sh" --bucket "$bucket" --dist "$work/dist-d-$v" "$v" >/dev/null
+  done
+  stack="$work/stack"
+  cp -R "$REPO_ROOT/tests/release/deploy_stack" "$stack"
+  (cd "$stack" && terraform init -input=false -no-color >"$work/stack-init.log" 2>&1) || { cat "$work/stack-init.log"; die "terraform init of the test stack failed"; }
+  api_pid=""
+  api_starts=0
+  # start_api BROKEN...: the stand-in API, answering 500 on GET /events/{id} while the live
+  # function runs one of the BROKEN releases.
+  start_api() {
+    api_starts=$((api_starts + 1))
+    local port_file="$work/api-port-$api_starts" v args=()
+    for v in "$@"; do args+=(--broken "$v"); done
+    python3 "$REPO_ROOT/tests/release/fake_api.py" --port-file "$port_file" --moto "$MOTO_ENDPOINT" \
+      --function functions-test-ListObjects ${args[@]+"${args[@]}"} >"$work/api.log" 2>&1 &
+    api_pid=$!
+    pids+=("$api_pid")
+    local i
+    for ((i = 0; i < 200; i++)); do
+      [[ -s "$port_file" ]] && break
+      kill -0 "$api_pid" 2>/dev/null || { cat "$work/api.log"; die "the stand-in API exited"; }
+      sleep 0.1
+    done
+    [[ -s "$port_file" ]] || die "the stand-in API did not start"
+    api_url="http://127.0.0.1:$(cat "$port_file")"
+  }
+  stop_api() { kill "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; }
+  live_release() {
+    aws lambda get-function-configuration --function-name functions-test-ListObjects --qualifier live \
+      --query 'Environment.Variables.RELEASE_VERSION' --output text
+  }
+  deploy() { # deploy VERSION: deploy.sh with the job summary and outputs in files
+    : >"$work/summary.md"; : >"$work/outputs"
+    GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_OUTPUT="$work/outputs" \
+      "$REPO_ROOT/scripts/deploy.sh" --environment test --version "$1" --tf-dir "$stack" -- \
+      -var "endpoint=$MOTO_ENDPOINT" -var "api_endpoint=$api_url" -var "artifact_bucket=$bucket" >"$work/deploy-$1.log" 2>&1
+  }
+  show() { cat "$work/deploy-$1.log" "$work/summary.md" "$work/outputs"; }
+  first_deploy() {
+    deploy 1.0.0 || { show 1.0.0; return 1; }
+    show 1.0.0
+    grep -q 'Deploy test: 1.0.0 ✅' "$work/summary.md" || return 1
+    grep -qx 'previous_version=' "$work/outputs" || return 1
+    grep -qx 'result=deployed' "$work/outputs" || return 1
+    [[ "$(live_release)" == 1.0.0 ]]
+  }
+  broken_deploy() {
+    if deploy 1.1.0; then show 1.1.0; echo "deploy.sh exited 0"; return 1; fi
+    show 1.1.0
+    grep -q '^== test runs 1.0.0; deploying 1.1.0' "$work/deploy-1.1.0.log" || return 1
+    grep -q '^== rolling test back to 1.0.0' "$work/deploy-1.1.0.log" || return 1
+    grep -qx 'previous_version=1.0.0' "$work/outputs" || return 1
+    grep -qx 'result=rolled-back' "$work/outputs" || return 1
+    grep -qx 'deployed_version=1.0.0' "$work/outputs" || return 1
+    grep -q 'Deploy test: 1.1.0 ❌ — rolled back to 1.0.0' "$work/summary.md" || return 1
+    grep -q '| deploy | 1.1.0 | the smoke test of 1.1.0 failed; smoke: smoke: [0-9]* passed, 1 failed |' "$work/summary.md" || return 1
+    grep -q '| rollback | 1.0.0 | rolled back to 1.0.0; its smoke test passed; smoke: smoke: [0-9]* passed, 0 failed |' "$work/summary.md" || return 1
+    grep -q 'GET /events/{id} → 500' "$work/summary.md"
+  }
+  release_tag() {
+    local arn; arn="$(aws lambda get-function --function-name functions-test-ListObjects --query Configuration.FunctionArn --output text)"
+    aws lambda list-tags --resource "$arn" --query 'Tags.Release' --output text
+  }
+  start_api 1.1.0
+  check "first deploy of 1.0.0 passes its smoke test; the live alias runs 1.0.0" first_deploy
+  check "a broken 1.1.0 fails its smoke test, is rolled back to 1.0.0, and the run fails with both results" broken_deploy
+  check "after the rollback the live alias runs 1.0.0 again" test "$(live_release)" == 1.0.0
+  check "after the rollback the function is tagged Release=1.0.0" test "$(release_tag)" == 1.0.0
+  stop_api
+  start_api 1.0.0 1.1.0
+  both_broken() {
+    if deploy 1.1.0; then show 1.1.0; echo "deploy.sh exited 0"; return 1; fi
+    show 1.1.0
+    grep -qx 'result=rollback-failed' "$work/outputs" || return 1
+    grep -q 'ROLLBACK FAILED' "$work/summary.md" || return 1
+    grep -q 'rolled back to 1.0.0, but its smoke test FAILED too' "$work/summary.md"
+  }
+  check "when the rollback's smoke test fails too, the run says so" both_broken
+  stop_api
+fi
+
+# --- smoke.sh against the stand-in API (no moto: every route answers) ----------------------
+if want smoke; then
+  echo "== smoke.sh: SigV4 signing and checks, against the stand-in API"
+  python3 "$REPO_ROOT/tests/release/fake_api.py" --port-file "$work/smoke-port" >"$work/smoke-api.log" 2>&1 &
+  smoke_api=$!
+  pids+=("$smoke_api")
+  for ((i = 0; i < 200; i++)); do [[ -s "$work/smoke-port" ]] && break; sleep 0.1; done
+  smoke_url="http://127.0.0.1:$(cat "$work/smoke-port")"
+  check "every route answers and the round trips hold" succeeds_with "smoke: 18 passed, 0 failed" "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "a wrong secret key fails every signed call (403)" fails_with "FAIL GET /objects → 403" \
+    env AWS_SECRET_ACCESS_KEY=wrong "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "missing credentials stop the smoke test naming them" fails_with "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set" \
+    env -u AWS_ACCESS_KEY_ID "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "the region comes from an execute-api URL" fails_with "(eu-west-1)" \
+    env SMOKE_READY_SECONDS=0 "$REPO_ROOT/scripts/smoke.sh" "http://127.0.0.1:9/.execute-api.eu-west-1.amazonaws.com"
+  kill "$smoke_api" 2>/dev/null || true
+fi
+
+# --- reproducible packaging: the result ---------------------------------------------------
+if want reproducible; then
+  echo "== reproducible packaging (ListObjects, from a fresh clone in another path; one function: each Native AOT build takes minutes on 2 cores)"
+  repro_status=0
+  wait "$repro_pid" || repro_status=$?
+  first="$(awk '$2 == "ListObjects.zip" { print $1 }' "$artifacts/SHA256SUMS")"
+  second="$(awk '$2 == "ListObjects.zip" { print $1 }' "$work/repro/SHA256SUMS" 2>/dev/null || true)"
+  echo "   first  $first  ListObjects.zip ($artifacts)"
+  echo "   second $second  ListObjects.zip ($work/repro, fresh clone)"
+  check "the second packaging of ListObjects succeeded" bash -c "cat '$work/repro.log'; exit $repro_status"
+  check "ListObjects.zip packaged twice from one commit has one sha256" test -n "$first" -a "$first" == "$second"
+  check "zip entries: sorted, 1980-01-01 00:00, bootstrap 0755, the rest 0644" python3 - "$artifacts/ListObjects.zip" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = [i.filename for i in z.infolist()]
+assert names == sorted(names), names
+assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+modes = {i.filename: (i.external_attr >> 16) & 0o7777 for i in z.infolist()}
+assert modes["bootstrap"] == 0o755, modes
+assert all(m == 0o644 for n, m in modes.items() if n != "bootstrap"), modes
+PY
+fi
+
+echo "release: $passed passed, $failed failed"
+[[ "$failed" -eq 0 ]]
