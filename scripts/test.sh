@@ -61,7 +61,9 @@ echo "== dotnet tool restore (the CycloneDX SBOM tool, .config/dotnet-tools.json
 (cd "$REPO_ROOT" && dotnet tool restore >/dev/null)
 
 echo "== start moto_server"
-moto_start "$work/moto.log"
+# scripts/lib/moto_local.py: moto_server's application with its state dump made robust, which
+# the local cloud's IAM tests read while other tests write (see that file).
+MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto.log"
 echo "   $MOTO_ENDPOINT (pid $MOTO_PID)"
 
 echo "== dotnet test (all but the end-to-end suite)"

@@ -2,14 +2,18 @@
 
 usage: python3 moto_local.py HOST PORT [--serial]
 
-Two differences from `moto_server`, both for scripts/local.sh:
+Three differences from `moto_server`, for scripts/local.sh and scripts/test.sh:
 - --serial: one request at a time. Used while the stack is recorded: every request is handled
   before the next one starts, so the order moto draws its (seeded) identifiers in is the order
   the requests are recorded in, and a replay recreates the same identifiers.
 - Without a Docker engine (there is none here), reading a Lambda function's Docker client
   raises an AttributeError instead of Docker's own error, so moto's state dump
   (/moto-api/data.json, which the local cloud reads IAM credentials from) leaves that one
-  attribute out instead of failing as a whole. moto's own files are not changed.
+  attribute out instead of failing as a whole.
+- The state dump checks each attribute's JSON form, then serializes the whole dump again: a
+  request that adds a stream record or an object in between (other clients keep working) made
+  the dump fail with a TypeError and a 500. It is built again, up to five times.
+moto's own files are not changed.
 """
 import sys
 
@@ -28,6 +32,22 @@ def _docker_client_or_attribute_error(self):
 
 
 docker_utilities.DockerModel.docker_client = property(_docker_client_or_attribute_error)
+
+from moto.moto_api._internal.responses import MotoAPIResponse  # noqa: E402
+
+_model_data = MotoAPIResponse.model_data
+
+
+def _model_data_built_again_on_a_race(self, *args, **kwargs):
+    for attempt in range(5):
+        try:
+            return _model_data(self, *args, **kwargs)
+        except TypeError:
+            if attempt == 4:
+                raise
+
+
+MotoAPIResponse.model_data = _model_data_built_again_on_a_race
 
 if __name__ == "__main__":
     host, port = sys.argv[1], int(sys.argv[2])
