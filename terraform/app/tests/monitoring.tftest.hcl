@@ -82,7 +82,7 @@ run "alarms_cover_every_function_queue_and_dependency" {
   }
 
   assert {
-    condition     = toset(module.monitoring.alarms["functions-test-table-throttles"].metrics) == toset(["AWS/DynamoDB/ThrottledRequests"]) && toset(local.table_operations) == toset(["GetItem", "PutItem", "Query", "UpdateItem"])
+    condition     = toset(module.monitoring.alarms["functions-test-table-throttles"].metrics) == toset(["AWS/DynamoDB/ThrottledRequests"]) && toset(local.table_operations) == toset(["DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"])
     error_message = "The table's ThrottledRequests must be watched over every operation the manifest grants."
   }
 
