@@ -449,7 +449,7 @@ if want smoke; then
   pids+=("$smoke_api")
   for ((i = 0; i < 200; i++)); do [[ -s "$work/smoke-port" ]] && break; sleep 0.1; done
   smoke_url="http://127.0.0.1:$(cat "$work/smoke-port")"
-  check "every route answers and the round trips hold" succeeds_with "smoke: 18 passed, 0 failed" "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  check "every route answers and the round trips hold" succeeds_with "smoke: 23 passed, 0 failed" "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
   check "a wrong secret key fails every signed call (403)" fails_with "FAIL GET /objects → 403" \
     env AWS_SECRET_ACCESS_KEY=wrong "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
   check "missing credentials stop the smoke test naming them" fails_with "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set" \

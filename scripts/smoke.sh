@@ -63,7 +63,7 @@ json() {
 }
 
 # Every route the manifest declares must have a check below.
-known_routes=("GET /objects" "POST /events" "GET /events/{id}" "GET /events" "POST /files" "POST /files/uploads" "GET /files/{id}" "POST /query")
+known_routes=("GET /objects" "POST /events" "GET /events/{id}" "GET /events" "POST /files" "POST /files/uploads" "GET /files/{id}" "POST /query" "GET /files" "DELETE /files/{id}")
 while IFS= read -r route; do
   found=0
   for k in "${known_routes[@]}"; do [[ "$k" == "$route" ]] && found=1; done
@@ -132,6 +132,19 @@ if [[ "$status" == 200 && "$(json 'b["rowCount"]')" == 1 && "$(json 'b["rows"][0
 else
   fail "POST /query → $status, expected the uploaded row"
 fi
+
+call GET "/files?limit=50&status=ready"
+if [[ "$status" == 200 && "$(json "any(i['id'] == '${file_id:-missing}' for i in b['items'])")" == True ]]; then
+  ok "GET /files → 200 listing the uploaded file"
+else
+  fail "GET /files → $status, expected the uploaded file among the ready ones"
+fi
+
+# The smoke test leaves nothing behind: its file is deleted (its event stays: events are immutable).
+call DELETE "/files/${file_id:-missing}"
+if [[ "$status" == 204 ]]; then ok "DELETE /files/{id} → 204"; else fail "DELETE /files/{id} → $status, expected 204"; fi
+call GET "/files/${file_id:-missing}"
+if [[ "$status" == 404 ]]; then ok "GET /files/{id} after the delete → 404"; else fail "GET /files/{id} after the delete → $status, expected 404"; fi
 
 echo "smoke: $passed passed, $failed failed"
 [[ "$failed" -eq 0 ]]

@@ -131,6 +131,16 @@ class Handler(BaseHTTPRequestHandler):
             if f["polls"] >= 2:
                 f["status"] = "ready"
             return self.reply(200, {k: v for k, v in f.items() if k not in ("body", "polls")})
+        if route == "GET /files":
+            wanted = query.get("status", [None])[0]
+            items = [{k: v for k, v in f.items() if k not in ("body", "polls")} for f in state.files.values()
+                     if wanted is None or f["status"] == wanted]
+            return self.reply(200, {"items": items, "nextCursor": None})
+        m = re.fullmatch(r"DELETE /files/([^/]+)", route)
+        if m:
+            if state.files.pop(m.group(1), None) is None:
+                return self.reply(404, {"status": 404})
+            return self.reply(204)
         if route == "POST /query":
             request = json.loads(body)
             (alias, file_id), = request["files"].items()
@@ -146,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {"columns": [{"name": wanted, "type": "VARCHAR"}], "rows": rows, "rowCount": len(rows), "truncated": False, "elapsedMs": 1})
         return self.reply(404, {"message": "Not Found"})
 
-    do_GET = do_POST = handle_any
+    do_GET = do_POST = do_DELETE = handle_any
 
 
 def main():
