@@ -115,7 +115,7 @@ record_stack() {
   curl -fsS -X POST "$endpoint/moto-api/seed?a=$seed" >/dev/null
   curl -fsS -X POST "$endpoint/moto-api/recorder/start-recording" >/dev/null
   cp -R "$REPO_ROOT/terraform" "$work/repo/terraform"
-  cp "$REPO_ROOT/functions/functions.json" "$work/repo/functions/"
+  cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$work/repo/functions/"
   rm -rf "$work/repo/terraform/app/.terraform"
   sed "s|@ENDPOINT@|$endpoint|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
   use_provider_mirror "$work"

@@ -23,7 +23,7 @@ def key(root):
     h.update(b"recording format 3")  # change when the recording steps in scripts/local.sh change
     files = sorted(p for p in (root / "terraform").rglob("*")
                    if p.is_file() and ".terraform" not in p.parts and p.suffix in (".tf", ".hcl", ".json"))
-    files += [root / "functions/functions.json", root / "tests/terraform/moto_override.tf.template"]
+    files += [root / "functions/functions.json", root / "functions/metrics.json", root / "tests/terraform/moto_override.tf.template"]
     for p in files:
         h.update(str(p.relative_to(root)).encode())
         h.update(p.read_bytes())
