@@ -1,4 +1,3 @@
-using System.Globalization;
 using Functions.FileStore;
 using Functions.LambdaKit.Http;
 
@@ -30,22 +29,8 @@ public static class FileListParameters
             throw ProblemException.InvalidParameter(problem);
         }
 
-        var limitText = parameters.GetSingle("limit");
-        var limit = DefaultLimit;
-        if (limitText is not null
-            && !(limitText.Length <= 3
-                 && limitText.All(char.IsAsciiDigit)
-                 && int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                 && limit is >= 1 and <= MaxLimit))
-        {
-            throw ProblemException.InvalidParameter($"limit must be a whole number from 1 to {MaxLimit}.");
-        }
-
-        var cursor = parameters.GetSingle("cursor");
-        if (cursor is { Length: 0 })
-        {
-            throw ProblemException.InvalidParameter("cursor is empty; omit it for the first page.");
-        }
+        var limit = parameters.GetPageSize("limit", DefaultLimit, MaxLimit);
+        var cursor = parameters.GetCursor();
 
         return (new FileListQuery(status, name, limit, After: null), cursor);
     }

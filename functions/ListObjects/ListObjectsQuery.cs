@@ -1,4 +1,3 @@
-using System.Globalization;
 using Functions.LambdaKit.Http;
 
 namespace Functions.ListObjects;
@@ -24,7 +23,7 @@ public sealed record ListObjectsQuery(string Prefix, int Limit, string? After)
     {
         query.RejectUnknown("prefix", "limit", "cursor");
         var prefix = ParsePrefix(query.GetSingle("prefix"));
-        var limit = ParseLimit(query.GetSingle("limit"));
+        var limit = query.GetPageSize("limit", DefaultLimit, MaxLimit);
         var after = query.GetSingle("cursor") is { } cursor ? ObjectCursor.Decode(cursor, prefix) : null;
         return new ListObjectsQuery(prefix, limit, after);
     }
@@ -57,20 +56,5 @@ public sealed record ListObjectsQuery(string Prefix, int Limit, string? After)
         }
 
         return prefix;
-    }
-
-    private static int ParseLimit(string? limit)
-    {
-        if (limit is null)
-        {
-            return DefaultLimit;
-        }
-
-        return limit.Length <= 4
-               && limit.All(char.IsAsciiDigit)
-               && int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-               && value is >= 1 and <= MaxLimit
-            ? value
-            : throw ProblemException.InvalidParameter($"limit must be a whole number from 1 to {MaxLimit}.");
     }
 }

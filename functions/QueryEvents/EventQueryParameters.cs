@@ -1,4 +1,3 @@
-using System.Globalization;
 using Functions.EventStore;
 using Functions.LambdaKit.Http;
 
@@ -31,22 +30,8 @@ public static class EventQueryParameters
             throw ProblemException.InvalidParameter("from must not be later than to.");
         }
 
-        var limitText = parameters.GetSingle("limit");
-        var limit = DefaultLimit;
-        if (limitText is not null
-            && !(limitText.Length <= 3
-                 && limitText.All(char.IsAsciiDigit)
-                 && int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
-                 && limit is >= 1 and <= MaxLimit))
-        {
-            throw ProblemException.InvalidParameter($"limit must be a whole number from 1 to {MaxLimit}.");
-        }
-
-        var cursor = parameters.GetSingle("cursor");
-        if (cursor is { Length: 0 })
-        {
-            throw ProblemException.InvalidParameter("cursor is empty; omit it for the first page.");
-        }
+        var limit = parameters.GetPageSize("limit", DefaultLimit, MaxLimit);
+        var cursor = parameters.GetCursor();
 
         return (new EventQuery(type, from, to, limit, After: null), cursor);
     }

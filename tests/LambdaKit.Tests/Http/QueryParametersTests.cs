@@ -85,6 +85,38 @@ public sealed class QueryParametersTests
         act.Should().Throw<ProblemException>();
     }
 
+    [Theory]
+    [InlineData("", 25)]
+    [InlineData("limit=1", 1)]
+    [InlineData("limit=100", 100)]
+    public void GetPageSize_AbsentOrInRange_IsTheNumber(string raw, int expected) =>
+        Parse(raw).GetPageSize("limit", 25, 100).Should().Be(expected);
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=101")]
+    [InlineData("limit=0100")]
+    [InlineData("limit=+5")]
+    [InlineData("limit=%205")]
+    [InlineData("limit=")]
+    [InlineData("limit=99999999999999999999999")]
+    [InlineData("limit=1&limit=2")]
+    public void GetPageSize_OutOfRangeOrNotPlainDigits_Is400(string raw)
+    {
+        var act = () => Parse(raw).GetPageSize("limit", 25, 100);
+
+        act.Should().Throw<ProblemException>().Which.Status.Should().Be(400);
+    }
+
+    [Fact]
+    public void GetCursor_Empty_Is400_Absent_IsNull()
+    {
+        Parse("").GetCursor().Should().BeNull();
+        Parse("cursor=abc").GetCursor().Should().Be("abc");
+        var act = () => Parse("cursor=").GetCursor();
+        act.Should().Throw<ProblemException>().WithMessage("*omit it for the first page*");
+    }
+
     [Fact]
     public void From_NoRawQueryString_FallsBackToDecodedParameters()
     {

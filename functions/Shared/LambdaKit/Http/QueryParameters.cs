@@ -75,6 +75,36 @@ public sealed class QueryParameters
         }
     }
 
+    /// <summary>
+    /// A page size: <paramref name="defaultValue"/> when absent, else ASCII digits (no sign, no
+    /// spaces, at most as many as <paramref name="max"/> has, checked before parsing) from 1 to
+    /// <paramref name="max"/>.
+    /// </summary>
+    /// <exception cref="ProblemException">400 naming the parameter and the range.</exception>
+    public int GetPageSize(string name, int defaultValue, int max)
+    {
+        var text = GetSingle(name);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        return text.Length <= max.ToString(System.Globalization.CultureInfo.InvariantCulture).Length
+               && text.All(char.IsAsciiDigit)
+               && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+               && value >= 1 && value <= max
+            ? value
+            : throw ProblemException.InvalidParameter($"{name} must be a whole number from 1 to {max}.");
+    }
+
+    /// <summary>The raw <c>cursor</c> of a listing, or null for the first page.</summary>
+    /// <exception cref="ProblemException">400 when it is empty or repeated.</exception>
+    public string? GetCursor()
+    {
+        var cursor = GetSingle("cursor");
+        return cursor is { Length: 0 } ? throw ProblemException.InvalidParameter("cursor is empty; omit it for the first page.") : cursor;
+    }
+
     /// <summary>The parameter's value, or null when absent.</summary>
     /// <exception cref="ProblemException">400 when the parameter is given more than once.</exception>
     public string? GetSingle(string name)
