@@ -115,7 +115,7 @@ MUTATIONS = [
      "tests/monitoring.tftest.hcl"),
     ("duration-at-timeout", "p99 duration alarm at 100% of the timeout (fires only once it times out)",
      "app", "../modules/monitoring/main.tf",
-     "floor(each.value.timeout_seconds * 1000 * local.t.duration_timeout_share)", "floor(each.value.timeout_seconds * 1000)",
+     "floor(f.timeout_seconds * 1000 * local.t.duration_timeout_share)", "floor(f.timeout_seconds * 1000)",
      "tests/monitoring.tftest.hcl"),
     ("dashboard-unemitted-metric", "the dashboard draws a metric nobody emits",
      "app", "../modules/monitoring/dashboard.tf",

@@ -79,88 +79,77 @@ resource "aws_cloudwatch_log_metric_filter" "error_lines" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each = var.functions
-
-  alarm_name          = "${var.name_prefix}-${each.key}-errors"
-  alarm_description   = "${each.key}: invocations failed (Lambda Errors > 0 in ${local.t.datapoints_to_alarm} of ${local.t.evaluation_periods} minutes). docs/operations.md#alarms"
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value.function_name }
-  statistic           = "Sum"
-  period              = local.t.period_seconds
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
+# Four alarms per function, alike but for what they watch: one resource over this map.
+locals {
+  function_alarms = merge([
+    for name, f in var.functions : {
+      "${name}-errors" = {
+        function    = name
+        description = "${name}: invocations failed (Lambda Errors > 0 in ${local.t.datapoints_to_alarm} of ${local.t.evaluation_periods} minutes)."
+        namespace   = "AWS/Lambda"
+        metric      = "Errors"
+        dimensions  = { FunctionName = f.function_name }
+        statistic   = "Sum"
+        p99         = false
+        threshold   = 0
+      }
+      "${name}-throttles" = {
+        function    = name
+        description = "${name}: invocations throttled (Lambda Throttles > 0 in ${local.t.datapoints_to_alarm} of ${local.t.evaluation_periods} minutes)."
+        namespace   = "AWS/Lambda"
+        metric      = "Throttles"
+        dimensions  = { FunctionName = f.function_name }
+        statistic   = "Sum"
+        p99         = false
+        threshold   = 0
+      }
+      "${name}-duration-p99" = {
+        function    = name
+        description = "${name}: p99 duration above ${local.t.duration_timeout_share * 100}% of its ${f.timeout_seconds} s timeout."
+        namespace   = "AWS/Lambda"
+        metric      = "Duration"
+        dimensions  = { FunctionName = f.function_name }
+        statistic   = null
+        p99         = true
+        threshold   = floor(f.timeout_seconds * 1000 * local.t.duration_timeout_share)
+      }
+      "${name}-error-logs" = {
+        function    = name
+        description = "${name}: ERROR lines in its log group (metric filter ${var.name_prefix}-${name}-error-lines)."
+        namespace   = var.metrics_namespace
+        metric      = local.error_log_metric
+        dimensions  = { service = name }
+        statistic   = "Sum"
+        p99         = false
+        threshold   = 0
+      }
+    }
+  ]...)
 }
 
-resource "aws_cloudwatch_metric_alarm" "function_throttles" {
-  for_each = var.functions
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each = local.function_alarms
 
-  alarm_name          = "${var.name_prefix}-${each.key}-throttles"
-  alarm_description   = "${each.key}: invocations throttled (Lambda Throttles > 0 in ${local.t.datapoints_to_alarm} of ${local.t.evaluation_periods} minutes). docs/operations.md#alarms"
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = each.value.function_name }
-  statistic           = "Sum"
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = "${each.value.description} docs/operations.md#alarms"
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  extended_statistic  = each.value.p99 ? "p99" : null
   period              = local.t.period_seconds
   evaluation_periods  = local.t.evaluation_periods
   datapoints_to_alarm = local.t.datapoints_to_alarm
   comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
 
   tags = var.tags
-}
 
-resource "aws_cloudwatch_metric_alarm" "function_duration" {
-  for_each = var.functions
-
-  alarm_name          = "${var.name_prefix}-${each.key}-duration-p99"
-  alarm_description   = "${each.key}: p99 duration above ${local.t.duration_timeout_share * 100}% of its ${each.value.timeout_seconds} s timeout. docs/operations.md#alarms"
-  namespace           = "AWS/Lambda"
-  metric_name         = "Duration"
-  dimensions          = { FunctionName = each.value.function_name }
-  extended_statistic  = "p99"
-  period              = local.t.period_seconds
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = floor(each.value.timeout_seconds * 1000 * local.t.duration_timeout_share)
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "function_error_logs" {
-  for_each = var.functions
-
-  alarm_name          = "${var.name_prefix}-${each.key}-error-logs"
-  alarm_description   = "${each.key}: ERROR lines in its log group (metric filter ${aws_cloudwatch_log_metric_filter.error_lines[each.key].name}). docs/operations.md#alarms"
-  namespace           = var.metrics_namespace
-  metric_name         = local.error_log_metric
-  dimensions          = { service = each.key }
-  statistic           = "Sum"
-  period              = local.t.period_seconds
-  evaluation_periods  = local.t.evaluation_periods
-  datapoints_to_alarm = local.t.datapoints_to_alarm
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-
-  tags = var.tags
+  # The error-logs alarm reads the metric its function's filter writes.
+  depends_on = [aws_cloudwatch_log_metric_filter.error_lines]
 }
 
 resource "aws_cloudwatch_metric_alarm" "iterator_age" {

@@ -12,10 +12,7 @@ output "alarms" {
   description = "Every alarm of the module by name: what it watches (namespace/metric, or the metric math's metrics) and its alarm and OK actions."
   value = {
     for a in concat(
-      values(aws_cloudwatch_metric_alarm.function_errors),
-      values(aws_cloudwatch_metric_alarm.function_throttles),
-      values(aws_cloudwatch_metric_alarm.function_duration),
-      values(aws_cloudwatch_metric_alarm.function_error_logs),
+      values(aws_cloudwatch_metric_alarm.function),
       values(aws_cloudwatch_metric_alarm.iterator_age),
       values(aws_cloudwatch_metric_alarm.queue_messages),
       values(aws_cloudwatch_metric_alarm.api_error_rate),

@@ -40,12 +40,12 @@ run "alarms_filters_topic_and_dashboard" {
   command = plan
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_duration["ProcessRecords"].threshold == 96000 && aws_cloudwatch_metric_alarm.function_duration["CreateEvent"].threshold == 8000
+    condition     = aws_cloudwatch_metric_alarm.function["ProcessRecords-duration-p99"].threshold == 96000 && aws_cloudwatch_metric_alarm.function["CreateEvent-duration-p99"].threshold == 8000
     error_message = "p99 duration alarms fire above 80% of each function's timeout, in ms."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_duration["CreateEvent"].extended_statistic == "p99"
+    condition     = aws_cloudwatch_metric_alarm.function["CreateEvent-duration-p99"].extended_statistic == "p99"
     error_message = "The duration alarm must use p99."
   }
 
