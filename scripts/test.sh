@@ -50,23 +50,32 @@ trap 'exit 130' INT TERM
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-echo "== build (warnings are errors)"
+# stage NAME TITLE: prints "== TITLE" and ends the stage before it; the seconds each took are
+# printed as a table at the end (where the suite's time goes).
+stage_names=() stage_seconds=() stage_name="" stage_start=$SECONDS
+stage() {
+  [[ -z "$stage_name" ]] || { stage_names+=("$stage_name"); stage_seconds+=($((SECONDS - stage_start))); }
+  stage_name="$1" stage_start=$SECONDS
+  [[ $# -lt 2 ]] || echo "== $2"
+}
+
+stage build "build (warnings are errors)"
 dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
 
-echo "== package ListObjects, ProcessRecords and QueryFiles as Native AOT (the process-level tests run the bootstraps that ship)"
+stage package "package ListObjects, ProcessRecords and QueryFiles as Native AOT (the process-level tests run the bootstraps that ship)"
 export ARTIFACTS_DIR="$work/artifacts"
 "$REPO_ROOT/scripts/package.sh" --mode Aot --version 0.0.0 --out "$ARTIFACTS_DIR" ListObjects ProcessRecords QueryFiles
 
-echo "== dotnet tool restore (the CycloneDX SBOM tool, .config/dotnet-tools.json)"
+stage tools "dotnet tool restore (the CycloneDX SBOM tool, .config/dotnet-tools.json)"
 (cd "$REPO_ROOT" && dotnet tool restore >/dev/null)
 
-echo "== start moto_server"
+stage moto "start moto_server"
 # scripts/lib/moto_local.py: moto_server's application with its state dump made robust, which
 # the local cloud's IAM tests read while other tests write (see that file).
 MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto.log"
 echo "   $MOTO_ENDPOINT (pid $MOTO_PID)"
 
-echo "== dotnet test (all but the end-to-end suite)"
+stage dotnet-test "dotnet test (all but the end-to-end suite)"
 status=0
 dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd" \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
@@ -79,7 +88,7 @@ e2e_status=0
 mkdir -p "$work/e2e"
 FUNCTIONS_E2E_DIR="$work/e2e" dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo --filter "Category=EndToEnd" \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results-e2e" >"$work/e2e.log" 2>&1 &
-e2e_pid=$!
+e2e_pid=$! e2e_start=$SECONDS
 
 # Totals over every runner from the TRX files (the console summary is per project).
 trx_totals() {
@@ -112,20 +121,22 @@ run_counted() {
   fi
 }
 
-echo "== terraform (fmt, validate, terraform test with a mocked provider)"
+stage terraform "terraform (fmt, validate, terraform test with a mocked provider)"
 run_counted terraform "$REPO_ROOT/scripts/terraform-test.sh"
 
-echo "== terraform mutation check (each weakened copy must fail the tests)"
+stage terraform-mutations "terraform mutation check (each weakened copy must fail the tests)"
 run_counted terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
 
-echo "== terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
+stage terraform-moto "terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
 run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
 
-echo "== releases: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
+stage release "releases: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
 run_counted release "$REPO_ROOT/scripts/release-test.sh"
 
+stage e2e-wait
 wait "$e2e_pid" || e2e_status=$?
-e2e_pid=""
+e2e_pid="" e2e_seconds=$((SECONDS - e2e_start))
+stage end
 echo "== end-to-end through the local cloud"
 cat "$work/e2e.log"
 read -r p f s < <(trx_totals "$work/results-e2e")
@@ -153,6 +164,12 @@ if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
   echo "no tests ran" >&2
   failed=1
 fi
+
+echo "== seconds per stage (the end-to-end suite runs beside the stages from terraform on)"
+for i in "${!stage_names[@]}"; do
+  printf '  %-20s %5d\n' "${stage_names[$i]}" "${stage_seconds[$i]}"
+done
+printf '  %-20s %5d\n' "(end-to-end)" "$e2e_seconds" "total" "$SECONDS"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ "$failed" -eq 0 ]]

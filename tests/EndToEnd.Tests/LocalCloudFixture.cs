@@ -103,8 +103,12 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Starts <c>scripts/local.sh</c> as a user would, in a process group of its own (its pid is
-    /// the group's id), passing every output line to <paramref name="output"/>.
+    /// Starts <c>scripts/local.sh</c> as a user would from a terminal: in a process group of its
+    /// own (its pid is the group's id) with SIGINT and SIGQUIT at their defaults, passing every
+    /// output line to <paramref name="output"/>. The defaults matter: a test run that is itself a
+    /// background job of a script (scripts/test.sh runs this suite with <c>&amp;</c>) starts with
+    /// SIGINT ignored, the ignore is inherited, and a shell cannot trap a signal ignored on entry,
+    /// so Ctrl-C would reach a local.sh that a terminal never starts.
     /// </summary>
     public static Process StartLocalSh(int port, string stateDir, Action<string> output, int concurrency = Concurrency)
     {
@@ -115,7 +119,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Root,
         };
-        foreach (var argument in new[] { Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "env", "--default-signal=INT,QUIT", Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
