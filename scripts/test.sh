@@ -41,11 +41,10 @@ kill_tree() {
   kill "$1" 2>/dev/null || true
 }
 cleanup() {
-  local job
-  for job in ${e2e_pid:-} ${lane_pids[@]+"${lane_pids[@]}"}; do
-    kill_tree "$job"
-    wait "$job" 2>/dev/null || true
-  done
+  if [[ -n "${e2e_pid:-}" ]] && kill -0 "$e2e_pid" 2>/dev/null; then
+    kill_tree "$e2e_pid"
+    wait "$e2e_pid" 2>/dev/null || true
+  fi
   # A local cloud the end-to-end suite started and could not stop (the run was interrupted):
   # each is a process group of its own, recorded as <state>.pgid.
   local group
@@ -116,57 +115,32 @@ PY
 }
 read -r passed failed skipped < <(trx_totals "$work/results")
 
-# run_script LABEL SCRIPT: runs a script that ends with "LABEL: N passed, N failed", its output
-# in $work/LABEL.log and "exit-status seconds" in $work/LABEL.status; says when it is done.
-run_script() {
-  local label="$1" script="$2" start=$SECONDS script_status=0 summary
-  "$script" >"$work/$label.log" 2>&1 || script_status=$?
-  echo "$script_status $((SECONDS - start))" >"$work/$label.status"
-  summary="$(grep -Eo "^$label: [0-9]+ passed, [0-9]+ failed" "$work/$label.log" | tail -1 || true)"
-  echo "   $label done in $((SECONDS - start)) s (exit $script_status): ${summary:-no summary line}"
-}
-
-# count_script LABEL TITLE: prints a run_script's output under "== TITLE" and adds its counts to
-# the totals; a script that failed (or did not finish) without reporting a failure counts as one.
-count_script() {
-  local label="$1" line p=0 f=0 script_status=1 seconds=0
-  echo "== $2"
-  cat "$work/$label.log" 2>/dev/null || true
-  if line="$(grep -Eo "^$label: [0-9]+ passed, [0-9]+ failed" "$work/$label.log" 2>/dev/null | tail -1)"; then
+# run_counted LABEL SCRIPT: runs a script that ends with "LABEL: N passed, N failed" and adds
+# its counts to the totals; a script that fails without reporting a failure counts as one.
+run_counted() {
+  local label="$1" script="$2" log="$work/$1.log" script_status=0 line p=0 f=0
+  "$script" 2>&1 | tee "$log" || script_status=$?
+  if line="$(grep -Eo "^$label: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)"; then
     read -r p f < <(sed -E "s/^$label: ([0-9]+) passed, ([0-9]+) failed/\\1 \\2/" <<<"$line")
   fi
-  [[ -f "$work/$label.status" ]] && read -r script_status seconds <"$work/$label.status"
   passed=$((passed + p))
   failed=$((failed + f))
   if [[ "$script_status" -ne 0 && "$f" -eq 0 ]]; then
     failed=$((failed + 1))
   fi
-  script_names+=("$label") script_seconds+=("$seconds")
 }
 
-# Two lanes side by side: the terraform tests and the mutation check are CPU-bound (the AWS
-# provider starts for each run block), the moto cycles and the release checks mostly wait on
-# moto and on one Native AOT build; each lane keeps its order, the output follows when both end.
-stage lanes "terraform checks | moto cycles and release checks, side by side (reports follow)"
-(
-  run_script terraform "$REPO_ROOT/scripts/terraform-test.sh"
-  run_script terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
-) &
-lane_pids=($!)
-(
-  run_script terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
-  run_script release "$REPO_ROOT/scripts/release-test.sh"
-) &
-lane_pids+=($!)
-for job in "${lane_pids[@]}"; do
-  wait "$job" || true
-done
-lane_pids=()
-script_names=() script_seconds=()
-count_script terraform "terraform (fmt, validate, terraform test with a mocked provider)"
-count_script terraform-mutations "terraform mutation check (each weakened copy must fail the tests)"
-count_script terraform-moto "terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
-count_script release "releases: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
+stage terraform "terraform (fmt, validate, terraform test with a mocked provider)"
+run_counted terraform "$REPO_ROOT/scripts/terraform-test.sh"
+
+stage terraform-mutations "terraform mutation check (each weakened copy must fail the tests)"
+run_counted terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
+
+stage terraform-moto "terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
+run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
+
+stage release "releases: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
+run_counted release "$REPO_ROOT/scripts/release-test.sh"
 
 stage e2e-wait
 wait "$e2e_pid" || e2e_status=$?
@@ -200,14 +174,11 @@ if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
   failed=1
 fi
 
-echo "== seconds per stage (the end-to-end suite runs beside the lanes; each lane's scripts in order)"
+echo "== seconds per stage (the end-to-end suite runs beside the stages from terraform on)"
 for i in "${!stage_names[@]}"; do
-  printf '  %-22s %5d\n' "${stage_names[$i]}" "${stage_seconds[$i]}"
+  printf '  %-20s %5d\n' "${stage_names[$i]}" "${stage_seconds[$i]}"
 done
-for i in "${!script_names[@]}"; do
-  printf '    %-20s %5d\n' "${script_names[$i]}" "${script_seconds[$i]}"
-done
-printf '  %-22s %5d\n' "(end-to-end)" "$e2e_seconds" "total" "$SECONDS"
+printf '  %-20s %5d\n' "(end-to-end)" "$e2e_seconds" "total" "$SECONDS"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ "$failed" -eq 0 ]]

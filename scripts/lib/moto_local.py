@@ -10,9 +10,12 @@ Three differences from `moto_server`, for scripts/local.sh and scripts/test.sh:
   raises an AttributeError instead of Docker's own error, so moto's state dump
   (/moto-api/data.json, which the local cloud reads IAM credentials from) leaves that one
   attribute out instead of failing as a whole.
-- The state dump checks each attribute's JSON form, then serializes the whole dump again: a
-  request that adds a stream record or an object in between (other clients keep working) made
-  the dump fail with a TypeError and a 500. It is built again, up to five times.
+- The state dump reads every model's attributes, checks each one's JSON form, then serializes
+  the whole dump again, while other clients keep working: a request that adds a stream record
+  or an object in between made the dump fail with a TypeError and a 500; a dict that grows while
+  it is serialized, or a model deleted while it is read, fails it with another exception. A
+  failed dump is built again, up to five times (a lasting error still answers 500), and each
+  retry is logged.
 moto's own files are not changed.
 """
 import sys
@@ -42,9 +45,11 @@ def _model_data_built_again_on_a_race(self, *args, **kwargs):
     for attempt in range(5):
         try:
             return _model_data(self, *args, **kwargs)
-        except TypeError:
+        except Exception as error:  # noqa: BLE001 - any race; a lasting error is raised on the fifth
             if attempt == 4:
                 raise
+            print(f"moto_local: the state dump raced a write ({type(error).__name__}: {error}); building it again",
+                  file=sys.stderr, flush=True)
 
 
 MotoAPIResponse.model_data = _model_data_built_again_on_a_race
