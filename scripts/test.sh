@@ -174,7 +174,7 @@ if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
   failed=1
 fi
 
-echo "== seconds per stage (the end-to-end suite runs beside the stages from terraform on)"
+echo "== seconds per stage (the end-to-end job runs beside the stages from terraform on; its line is from its start to e2e-wait's end)"
 for i in "${!stage_names[@]}"; do
   printf '  %-20s %5d\n' "${stage_names[$i]}" "${stage_seconds[$i]}"
 done
