@@ -9,15 +9,23 @@ source "$(dirname "$0")/lib/common.sh"
 
 usage() {
   cat <<USAGE
-Usage: scripts/terraform-mutations.sh
+Usage: scripts/terraform-mutations.sh [--no-baseline]
 
 Copies terraform/, functions/functions.json and functions/metrics.json to scratch directories (one per worker,
 MUTATION_WORKERS, default 2), runs each mutation's test file once unmutated (it must pass),
 then once per mutation (it must fail). Exits non-zero when a mutation survives.
+  --no-baseline  skip the unmutated runs: the caller has just run these test files on this
+                 tree (scripts/test.sh runs scripts/terraform-test.sh first, and a failure
+                 there fails the suite).
 USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
-[[ $# -eq 0 ]] || { usage >&2; exit 2; }
+baseline=1
+case "${1:-}" in
+  "") ;;
+  --no-baseline) baseline=0 ;;
+  *) usage >&2; exit 2 ;;
+esac
 
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 require_python
@@ -47,6 +55,6 @@ done
 
 start=$SECONDS
 status=0
-MUTATION_WORK="$work" python3 "$REPO_ROOT/tests/terraform/mutations.py" "${copies[@]}" || status=$?
+MUTATION_WORK="$work" MUTATION_BASELINE="$baseline" python3 "$REPO_ROOT/tests/terraform/mutations.py" "${copies[@]}" || status=$?
 echo "mutation check took $((SECONDS - start)) s"
 exit "$status"

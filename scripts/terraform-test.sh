@@ -35,7 +35,7 @@ if terraform fmt -check -recursive terraform; then passed=$((passed + 1)); else 
 # check_dir DIR: init + validate + terraform test of one directory; writes its report to
 # $work/<name>.report and "passed failed" to $work/<name>.result.
 check_dir() {
-  local dir="$1" name="${1//\//_}" passed=0 failed=0 status summary rest
+  local dir="$1" name="${1//\//_}" passed=0 failed=0 status
   export TF_DATA_DIR="$work/$name"
   {
     echo "== $dir"
@@ -50,15 +50,12 @@ check_dir() {
       local log="$work/$name.test.log"
       if (cd "$dir" && terraform test -no-color) >"$log" 2>&1; then status=0; else status=$?; fi
       grep -E '^(run|  run|Success!|Failure!)|fail|error' "$log" | tail -40 || true
-      # "Success! 7 passed, 0 failed." / "Failure! 5 passed, 2 failed."
-      summary="$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)"
-      rest="0 failed"
-      if [[ -n "$summary" ]]; then
-        passed=$((passed + ${summary%% passed*}))
-        rest="${summary#*, }"
-        failed=$((failed + ${rest%% failed*}))
-      fi
-      if [[ "$status" -ne 0 && ( -z "$summary" || "${rest%% failed*}" -eq 0 ) ]]; then
+      # One test per run, and per bad value in a rejection round (scripts/lib/tftest_counts.py).
+      local p f
+      read -r p f < <(python3 "$REPO_ROOT/scripts/lib/tftest_counts.py" "$dir" "$log")
+      passed=$((passed + p))
+      failed=$((failed + f))
+      if [[ "$status" -ne 0 && "$f" -eq 0 ]]; then
         cat "$log"
         failed=$((failed + 1))
       fi

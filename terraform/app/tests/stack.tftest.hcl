@@ -1,5 +1,5 @@
 # The rest of the stack as built: routes, key policies, what each function runs (pinned zip
-# version or image digest), and one reject_* run per input validation.
+# version or image digest), and every input validation refused by a bad value in the reject_round_* runs.
 
 mock_provider "aws" {
   override_during = plan
@@ -93,52 +93,84 @@ run "images_run_by_digest" {
   }
 }
 
-run "reject_environment_with_a_hyphen" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
+
   variables {
+    # environment with a hyphen
     environment = "dev-eu"
-  }
-  expect_failures = [var.environment]
-}
-
-run "reject_environment_named_like_a_bootstrap_resource" {
-  command = plan
-  variables {
-    environment = "tfstate"
-  }
-  expect_failures = [var.environment]
-}
-
-run "reject_bad_region" {
-  command = plan
-  variables {
+    # bad region
     region = "Europe"
-  }
-  expect_failures = [var.region]
-}
-
-run "reject_non_semver_release" {
-  command = plan
-  variables {
+    # non semver release
     release_version = "v1.2"
+    # unknown package type
+    package_type = "Jar"
+    # unknown architecture
+    architecture = "x86"
+    # bad log retention
+    log_retention_days = 10
+    # zero throttling
+    api_throttling = { burst_limit = 0, rate_limit = 10 }
+    # break glass user
+    break_glass_role_arns = ["arn:aws:iam::111122223333:user/alice"]
+    # deploy role that is not a role
+    deploy_role_arn = "functions-deploy-test"
+    # boundary that is not a policy
+    permissions_boundary_arn = "arn:aws:iam::111122223333:role/boundary"
   }
-  expect_failures = [var.release_version]
+
+  expect_failures = [
+    var.environment,
+    var.region,
+    var.release_version,
+    var.package_type,
+    var.architecture,
+    var.log_retention_days,
+    var.api_throttling,
+    var.break_glass_role_arns,
+    var.deploy_role_arn,
+    var.permissions_boundary_arn,
+  ]
 }
 
-run "reject_release_without_prerelease_number" {
+run "reject_round_2" {
   command = plan
+
   variables {
+    # environment named like a bootstrap resource
+    environment = "tfstate"
+    # release without prerelease number
     release_version = "1.2.3-rc"
+    # zip without artifact bucket
+    artifact_bucket = null
   }
-  expect_failures = [var.release_version]
+
+  expect_failures = [
+    var.environment,
+    var.release_version,
+    var.artifact_bucket,
+  ]
 }
 
-run "reject_release_with_leading_zero" {
+run "reject_round_3" {
   command = plan
+
   variables {
+    # release with leading zero
     release_version = "1.02.3"
+    # image without repository prefix
+    package_type = "Image"
   }
-  expect_failures = [var.release_version]
+
+  expect_failures = [
+    var.release_version,
+    var.image_repository_prefix,
+  ]
 }
 
 run "release_reaches_every_function" {
@@ -158,74 +190,3 @@ run "release_reaches_every_function" {
   }
 }
 
-run "reject_unknown_package_type" {
-  command = plan
-  variables {
-    package_type = "Jar"
-  }
-  expect_failures = [var.package_type]
-}
-
-run "reject_unknown_architecture" {
-  command = plan
-  variables {
-    architecture = "x86"
-  }
-  expect_failures = [var.architecture]
-}
-
-run "reject_zip_without_artifact_bucket" {
-  command = plan
-  variables {
-    artifact_bucket = null
-  }
-  expect_failures = [var.artifact_bucket]
-}
-
-run "reject_image_without_repository_prefix" {
-  command = plan
-  variables {
-    package_type = "Image"
-  }
-  expect_failures = [var.image_repository_prefix]
-}
-
-run "reject_bad_log_retention" {
-  command = plan
-  variables {
-    log_retention_days = 10
-  }
-  expect_failures = [var.log_retention_days]
-}
-
-run "reject_zero_throttling" {
-  command = plan
-  variables {
-    api_throttling = { burst_limit = 0, rate_limit = 10 }
-  }
-  expect_failures = [var.api_throttling]
-}
-
-run "reject_break_glass_user" {
-  command = plan
-  variables {
-    break_glass_role_arns = ["arn:aws:iam::111122223333:user/alice"]
-  }
-  expect_failures = [var.break_glass_role_arns]
-}
-
-run "reject_deploy_role_that_is_not_a_role" {
-  command = plan
-  variables {
-    deploy_role_arn = "functions-deploy-test"
-  }
-  expect_failures = [var.deploy_role_arn]
-}
-
-run "reject_boundary_that_is_not_a_policy" {
-  command = plan
-  variables {
-    permissions_boundary_arn = "arn:aws:iam::111122223333:role/boundary"
-  }
-  expect_failures = [var.permissions_boundary_arn]
-}

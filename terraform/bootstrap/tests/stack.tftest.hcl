@@ -1,5 +1,5 @@
 # The bootstrap stack's shape (one repository per function, one deploy role and boundary per
-# environment), its OIDC provider input and one reject_* run per input validation.
+# environment), its OIDC provider input and every input validation refused by a bad value in the reject_round_* runs.
 
 mock_provider "aws" {
   override_during = plan
@@ -15,7 +15,7 @@ run "one_repository_per_manifest_function_and_one_deploy_role_per_environment" {
   command = plan
 
   assert {
-    condition     = toset(keys(output.repository_urls)) == toset(["ListObjects", "CreateEvent", "GetEvent", "QueryEvents", "UploadFile", "CreateUpload", "GetFile", "ListFiles", "DeleteFile", "QueryFiles", "ProcessRecords"])
+    condition     = toset(keys(output.repository_urls)) == toset([for f in jsondecode(file("../../functions/functions.json")).functions : f.name])
     error_message = "Every manifest function needs an ECR repository."
   }
 
@@ -53,66 +53,62 @@ run "existing_oidc_provider_is_passed_through" {
   }
 }
 
-run "reject_bad_repository" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
+
   variables {
+    # bad repository
     repository = "not a repository"
-  }
-  expect_failures = [var.repository]
-}
-
-run "reject_no_environments" {
-  command = plan
-  variables {
+    # no environments
     environments = []
-  }
-  expect_failures = [var.environments]
-}
-
-run "reject_environment_with_a_hyphen" {
-  command = plan
-  variables {
-    environments = ["dev", "dev-eu"]
-  }
-  expect_failures = [var.environments]
-}
-
-run "reject_environment_named_like_a_bootstrap_resource" {
-  command = plan
-  variables {
-    environments = ["artifacts"]
-  }
-  expect_failures = [var.environments]
-}
-
-run "reject_bad_region" {
-  command = plan
-  variables {
+    # bad region
     region = "moon-1"
-  }
-  expect_failures = [var.region]
-}
-
-run "reject_missing_break_glass_role" {
-  command = plan
-  variables {
+    # missing break glass role
     break_glass_role_arns = []
-  }
-  expect_failures = [var.break_glass_role_arns]
-}
-
-run "reject_existing_provider_without_arn" {
-  command = plan
-  variables {
+    # existing provider without arn
     create_oidc_provider = false
-  }
-  expect_failures = [var.oidc_provider_arn]
-}
-
-run "reject_deploy_workflow_without_ref" {
-  command = plan
-  variables {
+    # deploy workflow without ref
     deploy_workflow = ".github/workflows/deploy.yml"
   }
-  expect_failures = [var.deploy_workflow]
+
+  expect_failures = [
+    var.repository,
+    var.environments,
+    var.region,
+    var.break_glass_role_arns,
+    var.oidc_provider_arn,
+    var.deploy_workflow,
+  ]
 }
+
+run "reject_round_2" {
+  command = plan
+
+  variables {
+    # environment with a hyphen
+    environments = ["dev", "dev-eu"]
+  }
+
+  expect_failures = [
+    var.environments,
+  ]
+}
+
+run "reject_round_3" {
+  command = plan
+
+  variables {
+    # environment named like a bootstrap resource
+    environments = ["artifacts"]
+  }
+
+  expect_failures = [
+    var.environments,
+  ]
+}
+

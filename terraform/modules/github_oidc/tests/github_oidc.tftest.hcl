@@ -162,14 +162,82 @@ run "trust_can_pin_the_workflow_file_and_ref" {
   }
 }
 
-run "reject_job_workflow_ref_without_ref" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
 
   variables {
+    # job workflow ref without ref
     job_workflow_ref = "example-org/serverless-backend/.github/workflows/deploy.yml"
+    # managed policy too large
+    managed_policy_documents = { huge = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = [for i in range(300) : "arn:aws:s3:::bucket-${i}/*"] }] }) }
+    # repository
+    repository = "serverless-backend"
+    # environments empty
+    environments = []
+    # provider arn missing
+    create_provider = false
+    # thumbprint list
+    thumbprint_list = ["not-a-thumbprint"]
+    # role name
+    role_name = "github deploy"
+    # policy documents
+    policy_documents = { deploy = "{not json" }
+    # max session duration too short
+    max_session_duration = 900
   }
 
-  expect_failures = [var.job_workflow_ref]
+  expect_failures = [
+    var.job_workflow_ref,
+    var.managed_policy_documents,
+    var.repository,
+    var.environments,
+    var.provider_arn,
+    var.thumbprint_list,
+    var.role_name,
+    var.policy_documents,
+    var.max_session_duration,
+  ]
+}
+
+run "reject_round_2" {
+  command = plan
+
+  variables {
+    # environments wildcard
+    environments = ["*"]
+    # provider arn wrong issuer
+    create_provider = false
+    provider_arn    = "arn:aws:iam::111122223333:oidc-provider/gitlab.com"
+    # max session duration too long
+    max_session_duration = 43201
+  }
+
+  expect_failures = [
+    var.environments,
+    var.provider_arn,
+    var.max_session_duration,
+  ]
+}
+
+run "reject_round_3" {
+  command = plan
+
+  variables {
+    # environments duplicate
+    environments = ["prod", "prod"]
+    # provider arn with create provider
+    provider_arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+  }
+
+  expect_failures = [
+    var.environments,
+    var.provider_arn,
+  ]
 }
 
 run "managed_policies_are_created_and_attached" {
@@ -187,109 +255,3 @@ run "managed_policies_are_created_and_attached" {
   }
 }
 
-run "reject_managed_policy_too_large" {
-  command = plan
-
-  variables {
-    managed_policy_documents = { huge = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = [for i in range(300) : "arn:aws:s3:::bucket-${i}/*"] }] }) }
-  }
-
-  expect_failures = [var.managed_policy_documents]
-}
-
-run "reject_repository" {
-  command = plan
-  variables {
-    repository = "serverless-backend"
-  }
-  expect_failures = [var.repository]
-}
-
-run "reject_environments_empty" {
-  command = plan
-  variables {
-    environments = []
-  }
-  expect_failures = [var.environments]
-}
-
-run "reject_environments_wildcard" {
-  command = plan
-  variables {
-    environments = ["*"]
-  }
-  expect_failures = [var.environments]
-}
-
-run "reject_environments_duplicate" {
-  command = plan
-  variables {
-    environments = ["prod", "prod"]
-  }
-  expect_failures = [var.environments]
-}
-
-run "reject_provider_arn_missing" {
-  command = plan
-  variables {
-    create_provider = false
-  }
-  expect_failures = [var.provider_arn]
-}
-
-run "reject_provider_arn_wrong_issuer" {
-  command = plan
-  variables {
-    create_provider = false
-    provider_arn    = "arn:aws:iam::111122223333:oidc-provider/gitlab.com"
-  }
-  expect_failures = [var.provider_arn]
-}
-
-run "reject_provider_arn_with_create_provider" {
-  command = plan
-  variables {
-    provider_arn = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
-  }
-  expect_failures = [var.provider_arn]
-}
-
-run "reject_thumbprint_list" {
-  command = plan
-  variables {
-    thumbprint_list = ["not-a-thumbprint"]
-  }
-  expect_failures = [var.thumbprint_list]
-}
-
-run "reject_role_name" {
-  command = plan
-  variables {
-    role_name = "github deploy"
-  }
-  expect_failures = [var.role_name]
-}
-
-run "reject_policy_documents" {
-  command = plan
-  variables {
-    policy_documents = { deploy = "{not json" }
-  }
-  expect_failures = [var.policy_documents]
-}
-
-run "reject_max_session_duration_too_short" {
-  command = plan
-  variables {
-    max_session_duration = 900
-  }
-  expect_failures = [var.max_session_duration]
-}
-
-run "reject_max_session_duration_too_long" {
-  command = plan
-  variables {
-    max_session_duration = 43201
-  }
-  expect_failures = [var.max_session_duration]
-}

@@ -232,25 +232,44 @@ run "tags_are_merged" {
 
 # ---- validation: every rule rejects a bad value ----
 
-run "reject_name" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
+
   variables {
+    # name
     name = "backend dev"
-  }
-  expect_failures = [var.name]
-}
-
-run "reject_empty_routes" {
-  command = plan
-  variables {
+    # empty routes
     routes = {}
+    # throttling burst limit
+    throttling_burst_limit = 1.5
+    # throttling rate limit
+    throttling_rate_limit = -1
+    # log retention days
+    log_retention_days = 2
+    # kms key arn
+    kms_key_arn = "alias/app"
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.name,
+    var.routes,
+    var.throttling_burst_limit,
+    var.throttling_rate_limit,
+    var.log_retention_days,
+    var.kms_key_arn,
+  ]
 }
 
-run "reject_route_key_method" {
+run "reject_round_2" {
   command = plan
+
   variables {
+    # route key method
     routes = {
       "ANY /objects" = {
         function_name    = "f"
@@ -259,12 +278,17 @@ run "reject_route_key_method" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_route_key_default" {
+run "reject_round_3" {
   command = plan
+
   variables {
+    # route key default
     routes = {
       "$default" = {
         function_name    = "f"
@@ -273,12 +297,17 @@ run "reject_route_key_default" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_route_key_path" {
+run "reject_round_4" {
   command = plan
+
   variables {
+    # route key path
     routes = {
       "GET objects" = {
         function_name    = "f"
@@ -287,12 +316,17 @@ run "reject_route_key_path" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_route_invoke_arn" {
+run "reject_round_5" {
   command = plan
+
   variables {
+    # route invoke arn
     routes = {
       "GET /objects" = {
         function_name    = "f"
@@ -301,12 +335,17 @@ run "reject_route_invoke_arn" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_route_empty_alias" {
+run "reject_round_6" {
   command = plan
+
   variables {
+    # route empty alias
     routes = {
       "GET /objects" = {
         function_name    = "f"
@@ -315,12 +354,17 @@ run "reject_route_empty_alias" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_route_throttling_burst_limit" {
+run "reject_round_7" {
   command = plan
+
   variables {
+    # route throttling burst limit
     routes = {
       "GET /objects" = {
         function_name          = "f"
@@ -330,12 +374,17 @@ run "reject_route_throttling_burst_limit" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_route_throttling_rate_limit" {
+run "reject_round_8" {
   command = plan
+
   variables {
+    # route throttling rate limit
     routes = {
       "GET /objects" = {
         function_name         = "f"
@@ -345,37 +394,9 @@ run "reject_route_throttling_rate_limit" {
       }
     }
   }
-  expect_failures = [var.routes]
+
+  expect_failures = [
+    var.routes,
+  ]
 }
 
-run "reject_throttling_burst_limit" {
-  command = plan
-  variables {
-    throttling_burst_limit = 1.5
-  }
-  expect_failures = [var.throttling_burst_limit]
-}
-
-run "reject_throttling_rate_limit" {
-  command = plan
-  variables {
-    throttling_rate_limit = -1
-  }
-  expect_failures = [var.throttling_rate_limit]
-}
-
-run "reject_log_retention_days" {
-  command = plan
-  variables {
-    log_retention_days = 2
-  }
-  expect_failures = [var.log_retention_days]
-}
-
-run "reject_kms_key_arn" {
-  command = plan
-  variables {
-    kms_key_arn = "alias/app"
-  }
-  expect_failures = [var.kms_key_arn]
-}

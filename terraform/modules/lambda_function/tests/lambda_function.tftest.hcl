@@ -462,38 +462,189 @@ run "async_invocation_and_queue_concurrency" {
   }
 }
 
-run "reject_role_path_without_slashes" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
+
   variables {
+    # role path without slashes
     role_path = "functions"
-  }
-  expect_failures = [var.role_path]
-}
-
-run "reject_boundary_that_is_not_a_policy" {
-  command = plan
-  variables {
+    # boundary that is not a policy
     permissions_boundary_arn = "arn:aws:iam::111122223333:role/boundary"
-  }
-  expect_failures = [var.permissions_boundary_arn]
-}
-
-run "reject_async_retries_above_2" {
-  command = plan
-  variables {
+    # async retries above 2
     async_invocation = { maximum_retry_attempts = 3, maximum_event_age_in_seconds = 900 }
-  }
-  expect_failures = [var.async_invocation]
-}
-
-run "reject_queue_concurrency_below_2" {
-  command = plan
-  variables {
+    # queue concurrency below 2
     event_source_mappings = {
       uploads-queue = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", maximum_concurrency = 1 }
     }
+    # name
+    name = "orders api!"
+    # description
+    description = join("", [for i in range(300) : "x"])
+    # package type
+    package_type = "Jar"
+    # architecture
+    architecture = "aarch64"
+    # memory size too small
+    memory_size = 64
+    # ephemeral storage too small
+    ephemeral_storage = 511
+    # timeout zero
+    timeout = 0
+    # reserved concurrency
+    reserved_concurrency = -1
+    # log retention days
+    log_retention_days = 31
+    # kms key arn
+    kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:alias/app"
+    # policy documents
+    policy_documents = { "bad name" = "not json" }
   }
-  expect_failures = [var.event_source_mappings]
+
+  expect_failures = [
+    var.role_path,
+    var.permissions_boundary_arn,
+    var.async_invocation,
+    var.event_source_mappings,
+    var.name,
+    var.description,
+    var.package_type,
+    var.architecture,
+    var.memory_size,
+    var.ephemeral_storage,
+    var.timeout,
+    var.reserved_concurrency,
+    var.log_retention_days,
+    var.kms_key_arn,
+    var.policy_documents,
+  ]
+}
+
+run "reject_round_2" {
+  command = plan
+
+  variables {
+    # zip without s3 bucket
+    s3_bucket = null
+    # zip without s3 key
+    s3_key = null
+    # memory size too large
+    memory_size = 10241
+    # ephemeral storage too large
+    ephemeral_storage = 10241
+    # timeout too large
+    timeout = 901
+    # event source arn
+    event_source_mappings = { q = { event_source_arn = "uploads" } }
+  }
+
+  expect_failures = [
+    var.s3_bucket,
+    var.s3_key,
+    var.memory_size,
+    var.ephemeral_storage,
+    var.timeout,
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_3" {
+  command = plan
+
+  variables {
+    # image without image uri
+    package_type = "Image"
+    image_uri    = null
+    # event source batch size
+    event_source_mappings = { q = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", batch_size = 0 } }
+  }
+
+  expect_failures = [
+    var.image_uri,
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_4" {
+  command = plan
+
+  variables {
+    # event source starting position
+    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "EARLIEST" } }
+  }
+
+  expect_failures = [
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_5" {
+  command = plan
+
+  variables {
+    # event source batching window
+    event_source_mappings = { q = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", maximum_batching_window_in_seconds = 301 } }
+  }
+
+  expect_failures = [
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_6" {
+  command = plan
+
+  variables {
+    # event source retry attempts
+    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "LATEST", maximum_retry_attempts = -2 } }
+  }
+
+  expect_failures = [
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_7" {
+  command = plan
+
+  variables {
+    # event source record age
+    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "LATEST", maximum_record_age_in_seconds = 30 } }
+  }
+
+  expect_failures = [
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_8" {
+  command = plan
+
+  variables {
+    # event source on failure destination
+    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "LATEST", on_failure_destination_arn = "dlq" } }
+  }
+
+  expect_failures = [
+    var.event_source_mappings,
+  ]
+}
+
+run "reject_round_9" {
+  command = plan
+
+  variables {
+    # event source response types
+    event_source_mappings = { q = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", function_response_types = ["Everything"] } }
+  }
+
+  expect_failures = [
+    var.event_source_mappings,
+  ]
 }
 
 run "tags_are_merged" {
@@ -522,203 +673,3 @@ run "tags_are_merged" {
 
 # ---- validation: every rule rejects a bad value ----
 
-run "reject_name" {
-  command = plan
-  variables {
-    name = "orders api!"
-  }
-  expect_failures = [var.name]
-}
-
-run "reject_description" {
-  command = plan
-  variables {
-    description = join("", [for i in range(300) : "x"])
-  }
-  expect_failures = [var.description]
-}
-
-run "reject_package_type" {
-  command = plan
-  variables {
-    package_type = "Jar"
-  }
-  expect_failures = [var.package_type]
-}
-
-run "reject_zip_without_s3_bucket" {
-  command = plan
-  variables {
-    s3_bucket = null
-  }
-  expect_failures = [var.s3_bucket]
-}
-
-run "reject_zip_without_s3_key" {
-  command = plan
-  variables {
-    s3_key = null
-  }
-  expect_failures = [var.s3_key]
-}
-
-run "reject_image_without_image_uri" {
-  command = plan
-  variables {
-    package_type = "Image"
-    image_uri    = null
-  }
-  expect_failures = [var.image_uri]
-}
-
-run "reject_architecture" {
-  command = plan
-  variables {
-    architecture = "aarch64"
-  }
-  expect_failures = [var.architecture]
-}
-
-run "reject_memory_size_too_small" {
-  command = plan
-  variables {
-    memory_size = 64
-  }
-  expect_failures = [var.memory_size]
-}
-
-run "reject_memory_size_too_large" {
-  command = plan
-  variables {
-    memory_size = 10241
-  }
-  expect_failures = [var.memory_size]
-}
-
-run "reject_ephemeral_storage_too_small" {
-  command = plan
-  variables {
-    ephemeral_storage = 511
-  }
-  expect_failures = [var.ephemeral_storage]
-}
-
-run "reject_ephemeral_storage_too_large" {
-  command = plan
-  variables {
-    ephemeral_storage = 10241
-  }
-  expect_failures = [var.ephemeral_storage]
-}
-
-run "reject_timeout_zero" {
-  command = plan
-  variables {
-    timeout = 0
-  }
-  expect_failures = [var.timeout]
-}
-
-run "reject_timeout_too_large" {
-  command = plan
-  variables {
-    timeout = 901
-  }
-  expect_failures = [var.timeout]
-}
-
-run "reject_reserved_concurrency" {
-  command = plan
-  variables {
-    reserved_concurrency = -1
-  }
-  expect_failures = [var.reserved_concurrency]
-}
-
-run "reject_log_retention_days" {
-  command = plan
-  variables {
-    log_retention_days = 31
-  }
-  expect_failures = [var.log_retention_days]
-}
-
-run "reject_kms_key_arn" {
-  command = plan
-  variables {
-    kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:alias/app"
-  }
-  expect_failures = [var.kms_key_arn]
-}
-
-run "reject_policy_documents" {
-  command = plan
-  variables {
-    policy_documents = { "bad name" = "not json" }
-  }
-  expect_failures = [var.policy_documents]
-}
-
-run "reject_event_source_arn" {
-  command = plan
-  variables {
-    event_source_mappings = { q = { event_source_arn = "uploads" } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_batch_size" {
-  command = plan
-  variables {
-    event_source_mappings = { q = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", batch_size = 0 } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_starting_position" {
-  command = plan
-  variables {
-    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "EARLIEST" } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_batching_window" {
-  command = plan
-  variables {
-    event_source_mappings = { q = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", maximum_batching_window_in_seconds = 301 } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_retry_attempts" {
-  command = plan
-  variables {
-    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "LATEST", maximum_retry_attempts = -2 } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_record_age" {
-  command = plan
-  variables {
-    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "LATEST", maximum_record_age_in_seconds = 30 } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_on_failure_destination" {
-  command = plan
-  variables {
-    event_source_mappings = { s = { event_source_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/events/stream/x", starting_position = "LATEST", on_failure_destination_arn = "dlq" } }
-  }
-  expect_failures = [var.event_source_mappings]
-}
-
-run "reject_event_source_response_types" {
-  command = plan
-  variables {
-    event_source_mappings = { q = { event_source_arn = "arn:aws:sqs:eu-west-1:111122223333:uploads", function_response_types = ["Everything"] } }
-  }
-  expect_failures = [var.event_source_mappings]
-}

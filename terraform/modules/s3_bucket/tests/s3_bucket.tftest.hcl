@@ -224,108 +224,94 @@ run "additional_statements_of_different_shapes_are_appended" {
   }
 }
 
-run "reject_invalid_bucket_name" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
 
   variables {
+    # invalid bucket name
     name = "Functions_Data"
-  }
-
-  expect_failures = [var.name]
-}
-
-run "reject_bucket_name_like_an_ip_address" {
-  command = plan
-
-  variables {
-    name = "192.168.1.10"
-  }
-
-  expect_failures = [var.name]
-}
-
-run "reject_kms_key_alias_instead_of_arn" {
-  command = plan
-
-  variables {
+    # kms key alias instead of arn
     kms_key_arn = "alias/functions-data"
-  }
-
-  expect_failures = [var.kms_key_arn]
-}
-
-run "reject_zero_noncurrent_version_expiration_days" {
-  command = plan
-
-  variables {
+    # zero noncurrent version expiration days
     noncurrent_version_expiration_days = 0
-  }
-
-  expect_failures = [var.noncurrent_version_expiration_days]
-}
-
-run "reject_zero_abort_incomplete_multipart_upload_days" {
-  command = plan
-
-  variables {
+    # zero abort incomplete multipart upload days
     abort_incomplete_multipart_upload_days = 0
-  }
-
-  expect_failures = [var.abort_incomplete_multipart_upload_days]
-}
-
-run "reject_additional_statements_that_are_not_a_list" {
-  command = plan
-
-  variables {
+    # additional statements that are not a list
     additional_policy_statements = { Effect = "Allow" }
   }
 
-  expect_failures = [var.additional_policy_statements]
+  expect_failures = [
+    var.name,
+    var.kms_key_arn,
+    var.noncurrent_version_expiration_days,
+    var.abort_incomplete_multipart_upload_days,
+    var.additional_policy_statements,
+  ]
 }
 
-run "reject_additional_statements_given_as_a_string" {
+run "reject_round_2" {
   command = plan
 
   variables {
+    # bucket name like an ip address
+    name = "192.168.1.10"
+    # additional statements given as a string
     additional_policy_statements = "{\"Effect\":\"Allow\"}"
   }
 
-  expect_failures = [var.additional_policy_statements]
+  expect_failures = [
+    var.name,
+    var.additional_policy_statements,
+  ]
 }
 
-run "reject_additional_statement_with_unknown_effect" {
+run "reject_round_3" {
   command = plan
 
   variables {
+    # additional statement with unknown effect
     additional_policy_statements = [
       { Sid = "Maybe", Effect = "Permit", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::functions-test-data-111122223333/*" },
     ]
   }
 
-  expect_failures = [var.additional_policy_statements]
+  expect_failures = [
+    var.additional_policy_statements,
+  ]
 }
 
-run "reject_additional_allow_with_wildcard_action" {
+run "reject_round_4" {
   command = plan
 
   variables {
+    # additional allow with wildcard action
     additional_policy_statements = [
       { Sid = "TooBroad", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:role/app" }, Action = ["s3:GetObject", "s3:*"], Resource = "arn:aws:s3:::functions-test-data-111122223333/*" },
     ]
   }
 
-  expect_failures = [var.additional_policy_statements]
+  expect_failures = [
+    var.additional_policy_statements,
+  ]
 }
 
-run "reject_additional_statement_reusing_a_module_sid" {
+run "reject_round_5" {
   command = plan
 
   variables {
+    # additional statement reusing a module sid
     additional_policy_statements = [
       { Sid = "DenyOtherKmsKey", Effect = "Deny", Principal = "*", Action = "s3:PutObject", Resource = "arn:aws:s3:::functions-test-data-111122223333/*" },
     ]
   }
 
-  expect_failures = [var.additional_policy_statements]
+  expect_failures = [
+    var.additional_policy_statements,
+  ]
 }
+

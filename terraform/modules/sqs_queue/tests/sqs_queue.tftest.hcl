@@ -159,150 +159,97 @@ run "queue_policy_from_statements" {
   }
 }
 
-run "reject_name_too_long_for_dlq_suffix" {
+# Rejections in rounds: each round gives several variables one bad value each (the comment
+# above a value names the case). Terraform checks every variable's validations, and a round
+# passes only if every variable it lists in expect_failures is refused, so each bad value
+# still fails on its own when its validation goes (scripts/terraform-test.sh counts one
+# test per bad value).
+run "reject_round_1" {
   command = plan
 
   variables {
+    # name too long for dlq suffix
     name = format("%077s", "q")
-  }
-
-  expect_failures = [var.name]
-}
-
-run "reject_fifo_name" {
-  command = plan
-
-  variables {
-    name = "functions-test-uploads.fifo"
-  }
-
-  expect_failures = [var.name]
-}
-
-run "reject_kms_key_alias_instead_of_arn" {
-  command = plan
-
-  variables {
+    # kms key alias instead of arn
     kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:alias/functions-data"
-  }
-
-  expect_failures = [var.kms_key_arn]
-}
-
-run "reject_visibility_timeout_above_12_hours" {
-  command = plan
-
-  variables {
+    # visibility timeout above 12 hours
     visibility_timeout_seconds = 43201
-  }
-
-  expect_failures = [var.visibility_timeout_seconds]
-}
-
-run "reject_negative_visibility_timeout" {
-  command = plan
-
-  variables {
-    visibility_timeout_seconds = -1
-  }
-
-  expect_failures = [var.visibility_timeout_seconds]
-}
-
-run "reject_message_retention_below_a_minute" {
-  command = plan
-
-  variables {
+    # message retention below a minute
     message_retention_seconds = 59
-  }
-
-  expect_failures = [var.message_retention_seconds]
-}
-
-run "reject_message_retention_above_14_days" {
-  command = plan
-
-  variables {
-    message_retention_seconds     = 1209601
-    dlq_message_retention_seconds = 1209600
-  }
-
-  expect_failures = [var.message_retention_seconds]
-}
-
-run "reject_zero_max_receive_count" {
-  command = plan
-
-  variables {
+    # zero max receive count
     max_receive_count = 0
-  }
-
-  expect_failures = [var.max_receive_count]
-}
-
-run "reject_max_receive_count_above_1000" {
-  command = plan
-
-  variables {
-    max_receive_count = 1001
-  }
-
-  expect_failures = [var.max_receive_count]
-}
-
-run "reject_dlq_retention_above_14_days" {
-  command = plan
-
-  variables {
-    dlq_message_retention_seconds = 1209601
-  }
-
-  expect_failures = [var.dlq_message_retention_seconds]
-}
-
-run "reject_dlq_retention_shorter_than_main_queue" {
-  command = plan
-
-  variables {
-    message_retention_seconds     = 345600
-    dlq_message_retention_seconds = 86400
-  }
-
-  expect_failures = [var.dlq_message_retention_seconds]
-}
-
-run "reject_policy_statements_that_are_not_a_list" {
-  command = plan
-
-  variables {
+    # policy statements that are not a list
     policy_statements = "Allow everything"
   }
 
-  expect_failures = [var.policy_statements]
+  expect_failures = [
+    var.name,
+    var.kms_key_arn,
+    var.visibility_timeout_seconds,
+    var.message_retention_seconds,
+    var.max_receive_count,
+    var.policy_statements,
+  ]
 }
 
-run "reject_policy_statement_with_unknown_effect" {
+run "reject_round_2" {
   command = plan
 
   variables {
+    # fifo name
+    name = "functions-test-uploads.fifo"
+    # negative visibility timeout
+    visibility_timeout_seconds = -1
+    # message retention above 14 days
+    message_retention_seconds     = 1209601
+    dlq_message_retention_seconds = 1209600
+    # max receive count above 1000
+    max_receive_count = 1001
+    # policy statement with unknown effect
     policy_statements = [
       { Sid = "Lowercase", Effect = "allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sqs:SendMessage" },
     ]
   }
 
-  expect_failures = [var.policy_statements]
+  expect_failures = [
+    var.name,
+    var.visibility_timeout_seconds,
+    var.message_retention_seconds,
+    var.max_receive_count,
+    var.policy_statements,
+  ]
 }
 
-run "reject_policy_allow_with_wildcard_action" {
+run "reject_round_3" {
   command = plan
 
   variables {
+    # dlq retention above 14 days
+    dlq_message_retention_seconds = 1209601
+    # policy allow with wildcard action
     policy_statements = [
       { Sid = "TooBroad", Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sqs:*" },
     ]
   }
 
-  expect_failures = [var.policy_statements]
+  expect_failures = [
+    var.dlq_message_retention_seconds,
+    var.policy_statements,
+  ]
+}
+
+run "reject_round_4" {
+  command = plan
+
+  variables {
+    # dlq retention shorter than main queue
+    message_retention_seconds     = 345600
+    dlq_message_retention_seconds = 86400
+  }
+
+  expect_failures = [
+    var.dlq_message_retention_seconds,
+  ]
 }
 
 run "dlq_sources_can_be_left_unrestricted" {
