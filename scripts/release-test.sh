@@ -103,8 +103,8 @@ if want workflows; then
     npm install --prefix "$REPO_ROOT/.tools/npm" --no-audit --no-fund --silent @action-validator/cli@0.6.0 >"$work/npm.log" 2>&1 \
       || { cat "$work/npm.log"; die "npm could not install @action-validator/cli@0.6.0 into .tools/npm"; }
   fi
-  for f in "$REPO_ROOT"/.github/workflows/*.yml; do
-    check "action-validator $(basename "$f")" "$validator" "$f"
+  for f in "$REPO_ROOT"/.github/workflows/*.yml "$REPO_ROOT"/.github/actions/*/action.yml; do
+    check "action-validator ${f#"$REPO_ROOT/.github/"}" "$validator" "$f"
   done
   check "action-validator rejects a broken workflow" fails_with "" "$validator" "$REPO_ROOT/tests/release/broken-workflow.yml"
   check "pins, timeouts, least permissions, id-token only where a role is assumed, deploy rules" \
@@ -142,6 +142,15 @@ PY
       contents: write
     env:
       DOTNET_CLI|||ci.yml"
+  unpinned_composite() { # the composite action's pins are checked too
+    local dir="$work/mutant-composite"
+    mkdir -p "$dir"
+    cp -R "$REPO_ROOT/.github/workflows" "$REPO_ROOT/.github/actions" "$dir/"
+    sed -i 's|actions/setup-python@[0-9a-f]\{40\} # v5.6.0|actions/setup-python@v5|' "$dir/actions/setup/action.yml"
+    grep -q 'setup-python@v5$' "$dir/actions/setup/action.yml" || { echo "the mutation did not apply"; return 1; }
+    fails_with "FAIL actions/setup/action.yml" python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$dir/workflows"
+  }
+  check "policy catches an unpinned action in the composite setup action" unpinned_composite
   check "policy catches a cancelling deploy concurrency" mutate cancel "  cancel-in-progress: false|||  cancel-in-progress: true|||deploy.yml"
   check "policy catches top-level permissions" mutate top "permissions: {}
 

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Applies terraform/app to moto_server on loopback through a test-only override file, reads
-# the result back, checks that a second plan has no changes, and destroys it — for
-# package_type Zip and Image. Starts its own moto_server unless MOTO_ENDPOINT is set.
-# Applies terraform/bootstrap the same way to a moto_server of its own, where it switches on
-# moto's IAM enforcement and probes what the dev deploy role may and may not do
-# (tests/terraform/deploy_role_probes.py). Prints "terraform-moto: N passed, N failed".
+# terraform/app against moto_server on loopback, through a test-only override file: for Zip,
+# the recorded app stack (scripts/lib/app_stack.sh: applied once into a recording moto, the
+# same stack scripts/local.sh runs) replayed into a moto of its own; for Image, applied afresh.
+# Each is read back, planned again (no changes beyond moto's known gaps) and destroyed.
+# terraform/bootstrap is applied the same way to a moto_server of its own, where moto's IAM
+# enforcement is switched on and the dev deploy role is probed (tests/terraform/
+# deploy_role_probes.py). Prints "terraform-moto: N passed, N failed".
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/moto.sh"
+source "$(dirname "$0")/lib/app_stack.sh"
 
 usage() {
   cat <<USAGE
 Usage: scripts/terraform-moto.sh [Zip|Image|Bootstrap]...
 
-Runs the apply / read-back / plan / destroy cycle against moto of terraform/app for each
-package type given, and of terraform/bootstrap with the deploy-role probes (default: all three).
+Runs the read-back / second plan / destroy cycle against moto of terraform/app for each
+package type given (Zip: the recorded app stack, recorded first when .local/cache has none;
+Image: applied afresh), and of terraform/bootstrap with the deploy-role probes (default: all
+three). Each runs on a moto_server of its own, side by side.
 USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
@@ -23,26 +27,17 @@ types=("$@")
 
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 require aws "Install the AWS CLI v2 or 'pip install awscli', then re-run."
+require curl "Install curl (Debian: apt-get install curl), then re-run."
 require_python
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-tfmoto.XXXXXX")"
-own_moto=0
 cleanup() {
-  if [[ "$own_moto" -eq 1 ]]; then moto_stop; fi
   if [[ -z "${KEEP_WORK:-}" ]]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap cleanup EXIT
-if [[ -z "${MOTO_ENDPOINT:-}" ]]; then
-  moto_start "$work/moto.log"
-  own_moto=1
-fi
-
 use_provider_mirror "$work"
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
-export AWS_ENDPOINT_URL="$MOTO_ENDPOINT" AWS_PAGER=""
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_PAGER=""
 
-passed=0
-failed=0
 check() { # check NAME COMMAND...: one counted assertion
   local name="$1"; shift
   local log="$work/check-$BASHPID.log"
@@ -53,56 +48,55 @@ check() { # check NAME COMMAND...: one counted assertion
   fi
 }
 
-# A scratch copy keeps the override out of the repository (the manifest path is relative).
-mkdir -p "$work/repo/functions"
-cp -R "$REPO_ROOT/terraform" "$work/repo/terraform"
-cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$work/repo/functions/"
-rm -rf "$work/repo/terraform/app/.terraform"
-sed "s|@ENDPOINT@|$MOTO_ENDPOINT|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
-app="$work/repo/terraform/app"
-(cd "$app" && terraform init -input=false -no-color >"$work/init.log" 2>&1) || { cat "$work/init.log"; die "terraform init failed"; }
-
-# Artifacts the functions point at: any zip will do, moto does not run them.
-python3 - "$work/fn.zip" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr("bootstrap", "#!/bin/sh\n")
-PY
-# Versioned, as the bootstrap stack makes it: the app pins each function to the version id.
-aws s3api create-bucket --bucket functions-artifacts-moto >/dev/null
-aws s3api put-bucket-versioning --bucket functions-artifacts-moto --versioning-configuration Status=Enabled
-for name in $(manifest_functions); do
-  aws s3api put-object --bucket functions-artifacts-moto --key "0.0.1/$name.zip" --body "$work/fn.zip" --if-none-match '*' >/dev/null
-done
-# Images: the app resolves each release tag to a digest (moto computes it from the manifest).
-for name in $(manifest_functions); do
-  repo="functions/$(tr '[:upper:]' '[:lower:]' <<<"$name")"
-  aws ecr create-repository --repository-name "$repo" >/dev/null
-  aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --image-manifest "$(python3 -c '
+# image_artifacts: what the Image stack points at, in the moto at MOTO_ENDPOINT: per function an
+# ECR repository with a release tag (the app resolves each tag to a digest, which moto computes
+# from the manifest).
+image_artifacts() {
+  local name repo
+  for name in $(manifest_functions); do
+    repo="functions/$(tr '[:upper:]' '[:lower:]' <<<"$name")"
+    aws ecr create-repository --repository-name "$repo" >/dev/null
+    aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --image-manifest "$(python3 -c '
 import hashlib, json, sys
 layer = {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "0" * 64}
 print(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
   "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + hashlib.sha256(sys.argv[1].encode()).hexdigest()},
   "layers": [layer]}))' "$name")" >/dev/null
-done
+  done
+}
 
 cycle() {
-  local type="$1" passed=0 failed=0
-  env="moto$(tr '[:upper:]' '[:lower:]' <<<"$type")"
-  vars=(-var "environment=$env" -var "region=us-east-1" -var "release_version=0.0.1" -var "package_type=$type"
-        -var "deletion_protection=false" -var "force_destroy_data=true" -var "log_retention_days=1")
+  local type="$1" passed=0 failed=0 cw="$work/$1"
+  mkdir -p "$cw"
+  # A replay uploads the recording, which moto keeps in MOTO_RECORDER_FILEPATH (default: ./moto_recording).
+  MOTO_RECORDER_FILEPATH="$cw/moto-replay.jsonl" moto_start "$cw/moto.log"
+  trap moto_stop EXIT
+  export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
+  local app
+  app="$(app_stack_config "$cw" "$MOTO_ENDPOINT")" || { echo "  FAIL $type: terraform init"; echo "0 1" >"$work/$type.result"; return; }
+  local state="$cw/terraform.tfstate"
+  local start=$SECONDS
   if [[ "$type" == "Zip" ]]; then
-    vars+=(-var "artifact_bucket=functions-artifacts-moto")
+    env=local
+    vars=("${APP_STACK_VARS[@]}")
+    echo "== $type: the recorded app stack, replayed"
+    check "$type: the recorded stack exists or is recorded now" app_stack_record "$cw/record-logs"
+    check "$type: replayed into a fresh moto" app_stack_replay "$MOTO_ENDPOINT"
+    cp "$(app_stack_dir)/terraform.tfstate" "$state"
+    echo "   ready in $((SECONDS - start)) s"
   else
-    vars+=(-var "image_repository_prefix=123456789012.dkr.ecr.us-east-1.amazonaws.com/functions")
+    env="moto$(tr '[:upper:]' '[:lower:]' <<<"$type")"
+    vars=(-var "environment=$env" -var "region=us-east-1" -var "release_version=0.0.1" -var "package_type=$type"
+          -var "deletion_protection=false" -var "force_destroy_data=true" -var "log_retention_days=1"
+          -var "image_repository_prefix=123456789012.dkr.ecr.us-east-1.amazonaws.com/functions")
+    image_artifacts
+    echo "== $type: apply"
+    check "$type: apply" app_stack_terraform "$cw" apply -auto-approve -input=false -no-color "${vars[@]}" -state="$state"
+    echo "   applied in $((SECONDS - start)) s"
   fi
-  echo "== $type: apply"
-  start=$SECONDS
-  check "$type: apply" bash -c "cd '$app' && timeout 600 terraform apply -auto-approve -input=false -no-color ${vars[*]@Q} -state='$work/$env.tfstate'"
-  echo "   applied in $((SECONDS - start)) s"
-  api_id="$(cd "$app" && terraform output -state="$work/$env.tfstate" -raw api_id 2>/dev/null || true)"
-  bucket="$(cd "$app" && terraform output -state="$work/$env.tfstate" -raw data_bucket 2>/dev/null || true)"
-  table="$(cd "$app" && terraform output -state="$work/$env.tfstate" -raw events_table 2>/dev/null || true)"
+  api_id="$(app_stack_terraform "$cw" output -state="$state" -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_id"]["value"])' 2>/dev/null || true)"
+  bucket="$(app_stack_terraform "$cw" output -state="$state" -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["data_bucket"]["value"])' 2>/dev/null || true)"
+  table="$(app_stack_terraform "$cw" output -state="$state" -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["events_table"]["value"])' 2>/dev/null || true)"
   env_prefix="functions-$env"
 
   echo "== $type: read back"
@@ -187,10 +181,15 @@ assert len(body["widgets"]) >= 10, len(body["widgets"])
 print(len(alarms), "alarms,", len(body["widgets"]), "widgets")' "$env" "$REPO_ROOT/functions/functions.json"
 
   echo "== $type: second plan"
-  check "$type: second plan has no changes (beyond moto's known gaps)" bash -c "cd '$app' && terraform plan -input=false -no-color -out='$work/$env.plan' ${vars[*]@Q} -state='$work/$env.tfstate' >'$work/$env.plan.log' 2>&1 && terraform show -json '$work/$env.plan' | python3 '$REPO_ROOT/tests/terraform/check_second_plan.py'"
+  second_plan() {
+    app_stack_terraform "$cw" plan -input=false -no-color -out="$cw/second.plan" "${vars[@]}" -state="$state" >"$cw/second-plan.log" 2>&1 \
+      || { tail -30 "$cw/second-plan.log"; return 1; }
+    app_stack_terraform "$cw" show -json "$cw/second.plan" | python3 "$REPO_ROOT/tests/terraform/check_second_plan.py"
+  }
+  check "$type: second plan has no changes (beyond moto's known gaps)" second_plan
 
   echo "== $type: destroy"
-  check "$type: destroy" bash -c "cd '$app' && terraform destroy -auto-approve -input=false -no-color ${vars[*]@Q} -state='$work/$env.tfstate'"
+  check "$type: destroy" app_stack_terraform "$cw" destroy -auto-approve -input=false -no-color "${vars[@]}" -state="$state"
   echo "$passed $failed" >"$work/$type.result"
 }
 
@@ -261,8 +260,8 @@ print(sub)' \$env
   echo "$passed $failed" >"$work/Bootstrap.result"
 }
 
-# The two package types apply side by side (different names in one moto): most of an apply
-# is the provider waiting on SQS and KMS, so this halves the wall time on two cores.
+# The cycles run side by side, each on a moto of its own: most of an apply is the provider
+# waiting on SQS and KMS.
 pids=()
 for type in "${types[@]}"; do
   if [[ "$type" == "Bootstrap" ]]; then
@@ -272,7 +271,6 @@ for type in "${types[@]}"; do
   fi
   pids+=($!)
 done
-# Wait for the cycles only (moto_server, when started here, is a background job too).
 for pid in "${pids[@]}"; do
   wait "$pid" || true
 done

@@ -1,103 +1,115 @@
 #!/usr/bin/env bash
-# The one test command: builds everything with warnings as errors, packages the functions,
-# starts its own moto_server on loopback, runs every test project, stops moto (also on
-# failure) and ends with one line "N passed, N failed[, N skipped]" totalled over all runners.
+# The one test command: builds everything with warnings as errors, packages the functions that
+# ship as processes under test, and runs every test stage — side by side where their inputs
+# allow — then ends with one line "N passed, N failed, N skipped" totalled over all of them.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/moto.sh"
+source "$(dirname "$0")/lib/app_stack.sh"
+
+# name|needs|what it runs (the stages, in the order their logs are printed)
+STAGES=(
+  "build||dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
+  "package|build|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
+  "dotnet-test|build package|every test project but the end-to-end suite, against a moto_server of its own"
+  "terraform||scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
+  "mutations|terraform|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
+  "stack||the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
+  "moto|stack|scripts/terraform-moto.sh: terraform/app (the recorded stack; Image applied afresh) and terraform/bootstrap against moto"
+  "e2e|build stack|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
+  "release|package|scripts/release-test.sh: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
+)
+
+stage_field() { # stage_field NAME INDEX
+  local entry
+  for entry in "${STAGES[@]}"; do
+    IFS='|' read -r n needs what <<<"$entry"
+    if [[ "$n" == "$1" ]]; then
+      case "$2" in 1) echo "$needs" ;; 2) echo "$what" ;; esac
+      return 0
+    fi
+  done
+  return 1
+}
+all_stages() { local entry; for entry in "${STAGES[@]}"; do echo "${entry%%|*}"; done; }
 
 usage() {
   cat <<USAGE
-Usage: scripts/test.sh
+Usage: scripts/test.sh [--stages NAME[,NAME...]]
 
-Runs the whole test suite offline: .NET tests (unit, moto integration, published bootstrap)
-and Terraform checks. Needs: dotnet (SDK 10.0.4xx), python3, moto_server, objdump (binutils),
-zip, terraform 1.11 with the provider mirror at /opt/tf-plugins (or TF_PLUGIN_DIR), aws CLI.
+Runs the whole test suite offline and ends with "N passed, N failed, N skipped". Stages start
+as soon as the stages they need have finished, so independent ones run side by side:
+
+$(for s in $(all_stages); do printf '  %-12s %s\n' "$s" "$(stage_field "$s" 2)"; needs="$(stage_field "$s" 1)"; [[ -z "$needs" ]] || printf '  %-12s (after: %s)\n' "" "$needs"; done)
+
+  --stages LIST  run only these stages (CI runs them as parallel jobs); a stage whose input
+                 stage is not in LIST uses what an earlier run left: the build in bin/, the
+                 packages in ARTIFACTS_DIR (default: artifacts/), the stack in .local/cache.
+Environment: ARTIFACTS_DIR (where package writes and the tests read the packages).
+Needs (all stages): dotnet (SDK 10.0.4xx), python3 with moto_server, objdump (binutils), zip,
+unzip, terraform 1.11 with the provider mirror at /opt/tf-plugins (or TF_PLUGIN_DIR), the AWS
+CLI, gcc, curl, npm, git; a subset of stages checks only for what it runs.
 Exits non-zero when anything fails.
 USAGE
 }
-[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
-[[ $# -eq 0 ]] || { usage >&2; exit 2; }
 
-require_dotnet
-require_python
-require_moto
-require objdump "Install binutils (Debian: apt-get install binutils), then re-run."
-require zip "Install zip (Debian: apt-get install zip), then re-run."
-require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
-require aws "Install the AWS CLI ('pip install awscli' or AWS CLI v2), then re-run."
-require gcc "Install gcc (Debian: apt-get install gcc), then re-run (the GLIBC check's test builds a binary)."
-require npm "Install Node.js 20 and npm (Debian: apt-get install nodejs npm), then re-run (@action-validator/cli is installed into .tools/npm)."
-require curl "Install curl 7.75+ (Debian: apt-get install curl), then re-run (scripts/smoke.sh signs with --aws-sigv4)."
+selected=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --stages) IFS=',' read -r -a selected <<<"${2:?--stages needs a list}"; shift 2 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+if [[ ${#selected[@]} -eq 0 ]]; then
+  mapfile -t selected < <(all_stages)
+fi
+for s in "${selected[@]}"; do
+  stage_field "$s" 1 >/dev/null || die "unknown stage '$s'; the stages are: $(all_stages | tr '\n' ' ')"
+done
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
-# kill_tree PID: ends a background job of this script and everything under it (a job started
-# with & ignores SIGINT, so Ctrl-C of the suite does not reach it).
-kill_tree() {
-  local child
-  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    kill_tree "$child"
+# What each stage runs, so a CI job that runs some of them installs only those tools.
+declare -A TOOLS=(
+  [build]="dotnet"
+  [package]="dotnet python3 objdump zip"
+  [dotnet-test]="dotnet python3 moto_server objdump unzip aws curl"
+  [terraform]="terraform python3"
+  [mutations]="terraform python3"
+  [stack]="terraform python3 moto_server aws curl"
+  [moto]="terraform python3 moto_server aws curl"
+  [e2e]="dotnet python3 moto_server terraform aws curl"
+  [release]="dotnet python3 moto_server terraform aws gcc npm curl zip unzip objdump git"
+)
+declare -A HOW=(
+  [dotnet]="Install the .NET SDK 10.0.4xx (https://dotnet.microsoft.com/download), then re-run."
+  [python3]="Install Python 3.11+ (Debian: apt-get install python3), then re-run."
+  [moto_server]="Install the AWS emulator: pip install 'moto[server]==5.2.1', then re-run."
+  [objdump]="Install binutils (Debian: apt-get install binutils), then re-run."
+  [zip]="Install zip (Debian: apt-get install zip), then re-run."
+  [unzip]="Install unzip (Debian: apt-get install unzip), then re-run."
+  [terraform]="Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
+  [aws]="Install the AWS CLI ('pip install awscli' or AWS CLI v2), then re-run."
+  [gcc]="Install gcc (Debian: apt-get install gcc), then re-run (the GLIBC check's test builds a binary)."
+  [npm]="Install Node.js 20 and npm (Debian: apt-get install nodejs npm), then re-run (@action-validator/cli is installed into .tools/npm)."
+  [curl]="Install curl 7.75+ (Debian: apt-get install curl), then re-run (scripts/smoke.sh signs with --aws-sigv4)."
+  [git]="Install git (Debian: apt-get install git), then re-run."
+)
+for s in "${selected[@]}"; do
+  for tool in ${TOOLS[$s]}; do
+    require "$tool" "${HOW[$tool]}"
   done
-  kill "$1" 2>/dev/null || true
-}
-cleanup() {
-  if [[ -n "${e2e_pid:-}" ]] && kill -0 "$e2e_pid" 2>/dev/null; then
-    kill_tree "$e2e_pid"
-    wait "$e2e_pid" 2>/dev/null || true
-  fi
-  # A local cloud the end-to-end suite started and could not stop (the run was interrupted):
-  # each is a process group of its own, recorded as <state>.pgid.
-  local group
-  for group in "$work"/e2e/*.pgid; do
-    [[ -f "$group" ]] && kill -TERM -- "-$(cat "$group")" 2>/dev/null || true
-  done
-  moto_stop
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export ARTIFACTS_DIR="${ARTIFACTS_DIR:-$REPO_ROOT/artifacts}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
+mkdir -p "$work/logs" "$work/counts" "$work/e2e"
 
-# stage NAME TITLE: prints "== TITLE" and ends the stage before it; the seconds each took are
-# printed as a table at the end (where the suite's time goes).
-stage_names=() stage_seconds=() stage_name="" stage_start=$SECONDS
-stage() {
-  [[ -z "$stage_name" ]] || { stage_names+=("$stage_name"); stage_seconds+=($((SECONDS - stage_start))); }
-  stage_name="$1" stage_start=$SECONDS
-  [[ $# -lt 2 ]] || echo "== $2"
-}
+# --- the stages --------------------------------------------------------------------------
+# Each writes "PASSED FAILED SKIPPED" to $work/counts/NAME (tests it ran) and exits non-zero
+# when something failed. A stage that fails without counting a failed test counts as one.
 
-stage build "build (warnings are errors)"
-dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
-
-stage package "package ListObjects, ProcessRecords and QueryFiles as Native AOT (the process-level tests run the bootstraps that ship)"
-export ARTIFACTS_DIR="$work/artifacts"
-"$REPO_ROOT/scripts/package.sh" --mode Aot --version 0.0.0 --out "$ARTIFACTS_DIR" ListObjects ProcessRecords QueryFiles
-
-stage tools "dotnet tool restore (the CycloneDX SBOM tool, .config/dotnet-tools.json)"
-(cd "$REPO_ROOT" && dotnet tool restore >/dev/null)
-
-stage moto "start moto_server"
-# scripts/lib/moto_local.py: moto_server's application with its state dump made robust, which
-# the local cloud's IAM tests read while other tests write (see that file).
-MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto.log"
-echo "   $MOTO_ENDPOINT (pid $MOTO_PID)"
-
-stage dotnet-test "dotnet test (all but the end-to-end suite)"
-status=0
-dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd" \
-  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
-
-# The end-to-end suite starts the local cloud (scripts/local.sh: its own moto, the recorded
-# stack, the function processes) and runs beside the Terraform checks below: most of both is
-# waiting (the AWS provider polling moto), so together they take little more than either alone.
-echo "== end-to-end through the local cloud (started now, reported after the Terraform checks)"
-e2e_status=0
-mkdir -p "$work/e2e"
-FUNCTIONS_E2E_DIR="$work/e2e" dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo --filter "Category=EndToEnd" \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results-e2e" >"$work/e2e.log" 2>&1 &
-e2e_pid=$! e2e_start=$SECONDS
+counts() { echo "$2 $3 ${4:-0}" >"$work/counts/$1"; }
 
 # Totals over every runner from the TRX files (the console summary is per project).
 trx_totals() {
@@ -113,72 +125,205 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
 print(passed, failed, skipped)
 PY
 }
-read -r passed failed skipped < <(trx_totals "$work/results")
 
-# run_counted LABEL SCRIPT: runs a script that ends with "LABEL: N passed, N failed" and adds
-# its counts to the totals; a script that fails without reporting a failure counts as one.
-run_counted() {
-  local label="$1" script="$2" log="$work/$1.log" script_status=0 line p=0 f=0
-  "$script" 2>&1 | tee "$log" || script_status=$?
-  if line="$(grep -Eo "^$label: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)"; then
+# counted STAGE LABEL COMMAND...: runs a script that ends with "LABEL: N passed, N failed".
+counted() {
+  local stage="$1" label="$2" status=0 line p=0 f=0; shift 2
+  "$@" 2>&1 | tee "$work/$stage.out" || status=$?
+  if line="$(grep -Eo "^$label: [0-9]+ passed, [0-9]+ failed" "$work/$stage.out" | tail -1)"; then
     read -r p f < <(sed -E "s/^$label: ([0-9]+) passed, ([0-9]+) failed/\\1 \\2/" <<<"$line")
   fi
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [[ "$script_status" -ne 0 && "$f" -eq 0 ]]; then
-    failed=$((failed + 1))
+  counts "$stage" "$p" "$f"
+  return "$status"
+}
+
+stage_build() {
+  dotnet build "$REPO_ROOT/Functions.sln" -c Release --nologo -v quiet -clp:ErrorsOnly -warnaserror
+}
+
+stage_package() {
+  "$REPO_ROOT/scripts/package.sh" --mode Aot --version 0.0.0 --out "$ARTIFACTS_DIR" ListObjects ProcessRecords QueryFiles
+}
+
+stage_dotnet_test() {
+  local status=0
+  # scripts/lib/moto_local.py: moto_server's application with its state dump made robust, which
+  # the local cloud's IAM tests read while other tests write (see that file).
+  MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto.log"
+  trap moto_stop EXIT
+  echo "moto_server: $MOTO_ENDPOINT (pid $MOTO_PID)"
+  dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd" \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
+  local p f s
+  read -r p f s < <(trx_totals "$work/results")
+  counts dotnet-test "$p" "$f" "$s"
+  return "$status"
+}
+
+stage_terraform() { counted terraform terraform "$REPO_ROOT/scripts/terraform-test.sh"; }
+
+# The baselines are the test files the terraform stage has just run.
+stage_mutations() { counted mutations terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh" --no-baseline; }
+
+stage_stack() {
+  local cache
+  cache="$(app_stack_dir)"
+  if [[ -f "$cache/terraform.tfstate" ]]; then
+    echo "recorded before: $cache"
+  else
+    app_stack_record "$work/stack-logs"
+    echo "recorded: $cache"
   fi
 }
 
-stage terraform "terraform (fmt, validate, terraform test with a mocked provider)"
-run_counted terraform "$REPO_ROOT/scripts/terraform-test.sh"
+stage_moto() { counted moto terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"; }
 
-stage terraform-mutations "terraform mutation check (each weakened copy must fail the tests)"
-run_counted terraform-mutations "$REPO_ROOT/scripts/terraform-mutations.sh"
+stage_e2e() {
+  local status=0 p f s group
+  # Each local cloud the suite starts is a process group of its own, recorded as
+  # $work/e2e/<state>.pgid, so an interrupted run can stop it.
+  FUNCTIONS_E2E_DIR="$work/e2e" FUNCTIONS_E2E_NO_BUILD=1 dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo \
+    --filter "Category=EndToEnd" --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results-e2e" || status=$?
+  read -r p f s < <(trx_totals "$work/results-e2e")
+  # The suite stops every local cloud it started; one still running counts as a failure.
+  for group in "$work"/e2e/*.pgid; do
+    [[ -f "$group" ]] || continue
+    if pgrep -g "$(cat "$group")" >/dev/null; then
+      echo "FAILED: the end-to-end suite left process group $(cat "$group") running:"
+      ps -o pid,args -g "$(cat "$group")" || true
+      f=$((f + 1))
+    fi
+  done
+  counts e2e "$p" "$f" "$s"
+  [[ "$status" -eq 0 && "$f" -eq 0 ]]
+}
 
-stage terraform-moto "terraform/app applied to moto, read back, planned again, destroyed (Zip and Image)"
-run_counted terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"
+stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh"; }
 
-stage release "releases: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
-run_counted release "$REPO_ROOT/scripts/release-test.sh"
+# --- the scheduler -----------------------------------------------------------------------
+declare -A pid_of=() started_at=() ended_at=() status_of=()
+suite_start=$SECONDS
 
-stage e2e-wait
-wait "$e2e_pid" || e2e_status=$?
-e2e_pid="" e2e_seconds=$((SECONDS - e2e_start))
-stage end
-echo "== end-to-end through the local cloud"
-cat "$work/e2e.log"
-read -r p f s < <(trx_totals "$work/results-e2e")
-passed=$((passed + p))
-failed=$((failed + f))
-skipped=$((skipped + s))
-if [[ "$e2e_status" -ne 0 && "$f" -eq 0 ]]; then
-  failed=$((failed + 1))
-fi
-# The suite stops every local cloud it started; one still running counts as a failure.
-for group in "$work"/e2e/*.pgid; do
-  [[ -f "$group" ]] || continue
-  if pgrep -g "$(cat "$group")" >/dev/null; then
-    echo "FAILED: the end-to-end suite left process group $(cat "$group") running:" >&2
-    ps -o pid,args -g "$(cat "$group")" >&2 || true
-    failed=$((failed + 1))
-  fi
+# kill_tree PID: ends a stage job and everything under it (a job started with & ignores
+# SIGINT, so Ctrl-C of the suite does not reach it).
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    kill_tree "$child"
+  done
+  kill "$1" 2>/dev/null || true
+}
+cleanup() {
+  local s group
+  for s in "${!pid_of[@]}"; do
+    if [[ -z "${status_of[$s]:-}" ]] && kill -0 "${pid_of[$s]}" 2>/dev/null; then
+      kill_tree "${pid_of[$s]}"
+      wait "${pid_of[$s]}" 2>/dev/null || true
+    fi
+  done
+  # A local cloud the end-to-end suite started and could not stop (the run was interrupted).
+  for group in "$work"/e2e/*.pgid; do
+    [[ -f "$group" ]] && kill -TERM -- "-$(cat "$group")" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+is_selected() { local s; for s in "${selected[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
+clock() { printf '[%4ds]' "$((SECONDS - suite_start))"; }
+
+# ready NAME: 0 when every stage it needs has finished well (or is not part of this run);
+# 2 when one of them failed (the stage cannot run).
+ready() {
+  local need
+  for need in $(stage_field "$1" 1); do
+    is_selected "$need" || continue
+    [[ -n "${status_of[$need]:-}" ]] || return 1
+    [[ "${status_of[$need]}" -eq 0 ]] || return 2
+  done
+  return 0
+}
+
+start_stage() {
+  local name="$1" fn="stage_${1//-/_}"
+  started_at[$name]=$SECONDS
+  echo "$(clock) start $name: $(stage_field "$name" 2)"
+  (
+    trap 'exit 143' TERM
+    "$fn"
+  ) >"$work/logs/$name.log" 2>&1 </dev/null &
+  pid_of[$name]=$!
+}
+
+finish_stage() {
+  local name="$1" status="$2" summary=""
+  status_of[$name]=$status ended_at[$name]=$SECONDS
+  [[ -f "$work/counts/$name" ]] && summary="$(awk '{ printf "%d passed, %d failed, %d skipped", $1, $2, $3 }' "$work/counts/$name")"
+  echo "$(clock) $( [[ "$status" -eq 0 ]] && echo done || echo FAILED ) $name in $((SECONDS - started_at[$name])) s${summary:+: $summary}"
+}
+
+pending=("${selected[@]}")
+while :; do
+  still=()
+  for s in ${pending[@]+"${pending[@]}"}; do
+    ready_status=0
+    ready "$s" || ready_status=$?
+    case "$ready_status" in
+      0) start_stage "$s" ;;
+      2) status_of[$s]=1 started_at[$s]=$SECONDS ended_at[$s]=$SECONDS
+         echo "$(clock) not run $s: a stage it needs failed" | tee "$work/logs/$s.log" ;;
+      *) still+=("$s") ;;
+    esac
+  done
+  pending=(${still[@]+"${still[@]}"})
+  running=() running_pids=()
+  for s in "${!pid_of[@]}"; do
+    [[ -n "${status_of[$s]:-}" ]] || { running+=("$s"); running_pids+=("${pid_of[$s]}"); }
+  done
+  [[ ${#running[@]} -gt 0 ]] || break
+  # Wait for any stage to end (bash 5.1: -p names the job that ended).
+  rc=0 ended_pid=""
+  wait -n -p ended_pid "${running_pids[@]}" || rc=$?
+  for s in "${running[@]}"; do
+    if [[ "${pid_of[$s]}" == "$ended_pid" ]]; then
+      finish_stage "$s" "$rc"
+    fi
+  done
 done
+[[ ${#pending[@]} -eq 0 ]] || die "stages never became ready: ${pending[*]}"
 
-if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
-  # A runner crashed without reporting a failed test: count it so the summary cannot read green.
-  failed=1
-fi
-if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
+# --- the report ---------------------------------------------------------------------------
+passed=0 failed=0 skipped=0
+for s in "${selected[@]}"; do
+  echo
+  echo "== $s: $(stage_field "$s" 2)"
+  cat "$work/logs/$s.log"
+  p=0 f=0 k=0
+  [[ ! -f "$work/counts/$s" ]] || read -r p f k <"$work/counts/$s"
+  # A stage that failed without reporting a failed test (a build error, a crashed runner)
+  # counts as one failure, so the summary cannot read green.
+  if [[ "${status_of[$s]}" -ne 0 && "$f" -eq 0 ]]; then
+    f=1
+  fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
+done
+if [[ "$passed" -eq 0 && "$failed" -eq 0 ]] && [[ -n "$(ls "$work/counts")" ]]; then
   echo "no tests ran" >&2
   failed=1
 fi
 
-echo "== seconds per stage (the end-to-end job runs beside the stages from terraform on; its line is from its start to e2e-wait's end)"
-for i in "${!stage_names[@]}"; do
-  printf '  %-20s %5d\n' "${stage_names[$i]}" "${stage_seconds[$i]}"
+echo
+echo "== stages (seconds from the start of the suite; stages side by side share the machine)"
+printf '  %-12s %6s %6s %6s  %s\n' stage start end took result
+for s in "${selected[@]}"; do
+  result="ok"
+  [[ "${status_of[$s]}" -eq 0 ]] || result="FAILED"
+  [[ ! -f "$work/counts/$s" ]] || result="$result ($(awk '{ printf "%d passed, %d failed", $1, $2 }' "$work/counts/$s"))"
+  printf '  %-12s %6d %6d %6d  %s\n' "$s" "$((started_at[$s] - suite_start))" "$((ended_at[$s] - suite_start))" \
+    "$((ended_at[$s] - started_at[$s]))" "$result"
 done
-printf '  %-20s %5d\n' "(end-to-end)" "$e2e_seconds" "total" "$SECONDS"
+printf '  %-12s %6s %6s %6d\n' total "" "" "$((SECONDS - suite_start))"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ "$failed" -eq 0 ]]

@@ -20,7 +20,7 @@ import zipfile
 def key(root):
     root = pathlib.Path(root)
     h = hashlib.sha256(importlib.metadata.version("moto").encode())
-    h.update(b"recording format 3")  # change when the recording steps in scripts/local.sh change
+    h.update(b"recording format 4")  # change when the recording steps in scripts/lib/app_stack.sh change
     files = sorted(p for p in (root / "terraform").rglob("*")
                    if p.is_file() and ".terraform" not in p.parts and p.suffix in (".tf", ".hcl", ".json"))
     files += [root / "functions/functions.json", root / "functions/metrics.json", root / "tests/terraform/moto_override.tf.template"]

@@ -16,6 +16,11 @@ Three differences from `moto_server`, for scripts/local.sh and scripts/test.sh:
   it is serialized, or a model deleted while it is read, fails it with another exception. A
   failed dump is built again, up to five times (a lasting error still answers 500), and each
   retry is logged.
+- moto's SQS queues change their message list without a lock in ReceiveMessage (moving a
+  message to the dead-letter queue), DeleteMessage (which rebuilds the list: a message sent
+  at that moment was lost) and ChangeMessageVisibility, while SendMessage appends under the
+  queue's own lock. Those calls take that lock here too, so each is atomic towards the others
+  as in SQS. A long poll still releases it while it waits.
 moto's own files are not changed.
 """
 import sys
@@ -53,6 +58,24 @@ def _model_data_built_again_on_a_race(self, *args, **kwargs):
 
 
 MotoAPIResponse.model_data = _model_data_built_again_on_a_race
+
+from moto.sqs import models as _sqs  # noqa: E402
+
+
+def _under_the_queues_lock(method, queue_of):
+    def locked(self, *args, **kwargs):
+        # The queue's Condition wraps an RLock: a long poll inside (wait_for_messages) waits on
+        # it, which releases it fully, and the DLQ move takes the other queue's lock inside.
+        with queue_of(self, *args)._messages_lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
+_backend_queue = lambda backend, queue_name, *rest: backend.get_queue(queue_name)  # noqa: E731
+_sqs.SQSBackend.receive_message = _under_the_queues_lock(_sqs.SQSBackend.receive_message, _backend_queue)
+_sqs.SQSBackend.change_message_visibility = _under_the_queues_lock(_sqs.SQSBackend.change_message_visibility, _backend_queue)
+_sqs.SQSBackend.purge_queue = _under_the_queues_lock(_sqs.SQSBackend.purge_queue, _backend_queue)
+_sqs.Queue.delete_message = _under_the_queues_lock(_sqs.Queue.delete_message, lambda queue, *rest: queue)
 
 if __name__ == "__main__":
     host, port = sys.argv[1], int(sys.argv[2])

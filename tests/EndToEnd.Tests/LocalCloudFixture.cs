@@ -108,7 +108,8 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     /// output line to <paramref name="output"/>. The defaults matter: a test run that is itself a
     /// background job of a script (scripts/test.sh runs this suite with <c>&amp;</c>) starts with
     /// SIGINT ignored, the ignore is inherited, and a shell cannot trap a signal ignored on entry,
-    /// so Ctrl-C would reach a local.sh that a terminal never starts.
+    /// so Ctrl-C would reach a local.sh that a terminal never starts. With FUNCTIONS_E2E_NO_BUILD=1
+    /// (scripts/test.sh, after its build stage) it runs the existing build (<c>--no-build</c>).
     /// </summary>
     public static Process StartLocalSh(int port, string stateDir, Action<string> output, int concurrency = Concurrency)
     {
@@ -122,6 +123,12 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         foreach (var argument in new[] { "env", "--default-signal=INT,QUIT", Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // scripts/test.sh has built the solution already (FUNCTIONS_E2E_NO_BUILD=1): local.sh runs that build.
+        if (Environment.GetEnvironmentVariable("FUNCTIONS_E2E_NO_BUILD") == "1")
+        {
+            start.ArgumentList.Add("--no-build");
         }
 
         var process = Process.Start(start)!;

@@ -2,7 +2,9 @@
 
 - top-level `permissions: {}`;
 - every job has timeout-minutes;
-- every `uses:` is pinned to a full 40-hex commit SHA with a version comment;
+- every `uses:` is pinned to a full 40-hex commit SHA with a version comment, in the workflows
+  and in the repository's composite actions (../actions/*/action.yml); a local action
+  (`./.github/actions/...`) is part of the commit itself;
 - each job's permissions are exactly what its steps need: contents: read to check out,
   id-token: write only with a step that assumes an AWS role, contents: write only with a step
   that pushes to the repository; nothing else;
@@ -48,7 +50,18 @@ def needed_permissions(job):
     return needed
 
 
+def check_pins(name, text):
+    for number, line in enumerate(text.splitlines(), 1):
+        m = USES.match(line)
+        if m and not m.group(1).startswith("./"):
+            ref, comment = m.group(1), m.group(2) or ""
+            check(bool(PINNED.match(ref)) and re.search(r"#\s*v\d", comment) is not None,
+                  f"{name}:{number}: {ref} pinned to a 40-hex SHA with a version comment")
+
+
 def main(directory):
+    for action in sorted((Path(directory).parent / "actions").glob("*/action.yml")):
+        check_pins(f"actions/{action.parent.name}/action.yml", action.read_text())
     files = sorted(Path(directory).glob("*.yml"))
     check(len(files) >= 2, f"workflow files found in {directory}: {[f.name for f in files]}")
     for path in files:
@@ -56,12 +69,7 @@ def main(directory):
         doc = yaml.safe_load(text)
         name = path.name
         check(doc.get("permissions") == {}, f"{name}: top-level permissions: {{}}")
-        for number, line in enumerate(text.splitlines(), 1):
-            m = USES.match(line)
-            if m:
-                ref, comment = m.group(1), m.group(2) or ""
-                check(bool(PINNED.match(ref)) and re.search(r"#\s*v\d", comment) is not None,
-                      f"{name}:{number}: {ref} pinned to a 40-hex SHA with a version comment")
+        check_pins(name, text)
         for job_id, job in doc["jobs"].items():
             check(isinstance(job.get("timeout-minutes"), int) and job["timeout-minutes"] > 0, f"{name}/{job_id}: timeout-minutes")
             granted = job.get("permissions")
