@@ -73,16 +73,35 @@ fi
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 functions="$(manifest_functions "${names[@]+"${names[@]}"}")"
+# One MSBuild run publishes them all, side by side (-m): the projects they share are built once,
+# and one function's Native AOT compile overlaps another's build. A small traversal project in
+# the output folder hands each function its own publish folder.
+traversal="$out/.publish.proj"
+{
+  echo '<Project>'
+  echo '  <ItemGroup>'
+  for name in $functions; do
+    rm -rf "${out:?}/$name" "$out/$name.zip"
+    echo "    <Function Include=\"$REPO_ROOT/$(manifest_project "$name")\" AdditionalProperties=\"PublishDir=$out/$name/\" />"
+  done
+  echo '  </ItemGroup>'
+  echo '  <Target Name="Restore"><MSBuild Projects="@(Function)" Targets="Restore" /></Target>'
+  echo '  <Target Name="Publish"><MSBuild Projects="@(Function)" Targets="Publish" BuildInParallel="true" /></Target>'
+  echo '</Project>'
+} >"$traversal"
+echo "packaging $(echo $functions | tr '\n' ' ')($mode, $rid, $version)"
+# Global properties, so every function and what it references get them; _IsPublishing is what
+# `dotnet publish` sets (the SDK derives self-contained and trimming defaults from it).
+# ContinuousIntegrationBuild + PathMap: no machine path (worktree, home) lands in the binary, so
+# two clones of one commit give the same bytes.
+properties=(-p:Configuration=Release -p:RuntimeIdentifier="$rid" -p:_IsPublishing=true -p:LambdaPublishMode="$mode"
+  -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap="$REPO_ROOT=/_/" ${cross[@]+"${cross[@]}"})
+dotnet msbuild "$traversal" -t:Restore "${properties[@]}" -nologo -v:quiet -clp:ErrorsOnly \
+  && dotnet msbuild "$traversal" -t:Publish -m "${properties[@]}" -nologo -v:quiet -clp:ErrorsOnly \
+  || { rm -f "$traversal"; die "publishing failed (see the errors above)"; }
+rm -f "$traversal"
 for name in $functions; do
-  project="$(manifest_project "$name")"
   dir="$out/$name"
-  rm -rf "$dir" "$out/$name.zip"
-  echo "packaging $name ($mode, $rid, $version)"
-  # ContinuousIntegrationBuild + PathMap: no machine path (worktree, home) lands in the binary,
-  # so two clones of one commit give the same bytes.
-  dotnet publish "$REPO_ROOT/$project" -c Release -r "$rid" -p:LambdaPublishMode="$mode" \
-    -p:Deterministic=true -p:ContinuousIntegrationBuild=true -p:PathMap="$REPO_ROOT=/_/" \
-    ${cross[@]+"${cross[@]}"} -o "$dir" --nologo -v quiet -clp:ErrorsOnly
   # The apphost locates its app by the name embedded at build time, so renaming it is safe;
   # Lambda's custom runtime starts the file named bootstrap.
   mv "$dir/$name" "$dir/bootstrap"
