@@ -6,9 +6,9 @@ using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Metrics;
 using Functions.QueryFiles.Results;
 using Functions.QueryFiles.Sandbox;
-using Functions.LambdaKit.Metrics;
 
 namespace Functions.QueryFiles;
 
