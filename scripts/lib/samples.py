@@ -32,7 +32,8 @@ MISSING = object()
 
 def load(manifest_path):
     """(every route in manifest order, every sample in step order with its function's name)."""
-    functions = json.load(open(manifest_path))["functions"]
+    with open(manifest_path) as f:
+        functions = json.load(f)["functions"]
     routes = [r for f in functions for r in f.get("routes", [])]
     samples = sorted(({**s, "function": f["name"]} for f in functions for s in f.get("samples", [])),
                      key=lambda s: s["step"])
@@ -172,18 +173,33 @@ class Smoke:
             os.remove(out)
         args = ["curl", "-sS", "-o", out, "-w", "%{http_code}", "-X", method, "--max-time", "35"]
         if signed:
-            args += ["--aws-sigv4", f"aws:amz:{self.region}:execute-api",
-                     "--user", f"{os.environ['AWS_ACCESS_KEY_ID']}:{os.environ['AWS_SECRET_ACCESS_KEY']}"]
-            if os.environ.get("AWS_SESSION_TOKEN"):
-                args += ["-H", f"x-amz-security-token: {os.environ['AWS_SESSION_TOKEN']}"]
+            # The credentials go to curl in a config file only this user can read, not on its
+            # command line, where any process could list them.
+            args += ["--aws-sigv4", f"aws:amz:{self.region}:execute-api", "-K", self.credentials()]
         if body is not None:
             with open(os.path.join(self.work, "request"), "wb") as f:
                 f.write(body.encode())
             args += ["--data-binary", "@" + os.path.join(self.work, "request"), "-H", f"content-type: {content_type}"]
         args.append(self.api + path)
         status = subprocess.run(args, stdout=subprocess.PIPE, text=True).stdout.strip() or "000"
-        self.body = open(out, "rb").read() if os.path.exists(out) else b""
+        self.body = b""
+        if os.path.exists(out):
+            with open(out, "rb") as f:
+                self.body = f.read()
         return int(status) if status.isdigit() else 0
+
+    def credentials(self):
+        path = os.path.join(self.work, "credentials.curlrc")
+        if not os.path.exists(path):
+            def quoted(value):
+                return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            lines = [f"user = {quoted(os.environ['AWS_ACCESS_KEY_ID'] + ':' + os.environ['AWS_SECRET_ACCESS_KEY'])}"]
+            if os.environ.get("AWS_SESSION_TOKEN"):
+                lines.append(f"header = {quoted('x-amz-security-token: ' + os.environ['AWS_SESSION_TOKEN'])}")
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as f:
+                f.write("\n".join(lines) + "\n")
+        return path
 
     def document(self):
         try:
