@@ -458,7 +458,10 @@ if want smoke; then
   pids+=("$smoke_api")
   for ((i = 0; i < 200; i++)); do [[ -s "$work/smoke-port" ]] && break; sleep 0.1; done
   smoke_url="http://127.0.0.1:$(cat "$work/smoke-port")"
-  check "every route answers and the round trips hold" succeeds_with "smoke: 23 passed, 0 failed" "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
+  # Two checks per route of the manifest (it has a sample; it refuses an unsigned call), then
+  # one per sample (10 routes and 12 samples today: 32).
+  smoke_checks="$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["functions"]; print(sum(2*len(x.get("routes",[]))+len(x.get("samples",[])) for x in f))' "$REPO_ROOT/functions/functions.json")"
+  check "every route answers and the round trips hold" succeeds_with "smoke: $smoke_checks passed, 0 failed" "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
   check "a wrong secret key fails every signed call (403)" fails_with "FAIL GET /objects → 403" \
     env AWS_SECRET_ACCESS_KEY=wrong "$REPO_ROOT/scripts/smoke.sh" "$smoke_url"
   check "missing credentials stop the smoke test naming them" fails_with "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set" \

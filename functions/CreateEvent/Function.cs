@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Functions.EventStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
 using Functions.LambdaKit.Metrics;
 
@@ -10,7 +11,7 @@ namespace Functions.CreateEvent;
 /// <c>POST /events</c>: validates and stores an event. The id makes it idempotent: the same
 /// id with the same content answers 200 with what is stored, with other content 409.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly IEventStore _store;
     private readonly TimeProvider _time;
@@ -36,8 +37,8 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             TimeProvider.System)
     {

@@ -3,6 +3,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Functions.EventStore;
 using Functions.FileStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
 
 namespace Functions.CreateUpload;
@@ -12,7 +13,7 @@ namespace Functions.CreateUpload;
 /// minutes) that only accepts the upload with the data key's SSE-KMS headers. When the object
 /// arrives, S3 notifies the uploads queue and the processor checks it against the declared size.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly IAmazonS3 _s3;
     private readonly DynamoFileStore _files;
@@ -36,8 +37,8 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             TimeProvider.System)
     {

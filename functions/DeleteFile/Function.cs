@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Functions.EventStore;
 using Functions.FileStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
 using Functions.LambdaKit.Runtime;
 
@@ -22,7 +23,7 @@ namespace Functions.DeleteFile;
 /// A delete stopped between steps is finished by the reconciler (the tombstone is in the
 /// unsettled index).
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly DynamoFileStore _files;
     private readonly ObjectVersions _objects;
@@ -31,8 +32,8 @@ public sealed class Function : IHttpApiHandler
     /// <summary>Reads the configuration from the environment and builds the clients (Lambda's init).</summary>
     public Function()
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             FunctionEnvironment.Require(EventStoreEnvironment.TableVariable),
             FunctionEnvironment.Require(EventStoreEnvironment.BucketVariable),
             TimeProvider.System)

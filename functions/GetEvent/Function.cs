@@ -1,12 +1,13 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Functions.EventStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
 
 namespace Functions.GetEvent;
 
 /// <summary><c>GET /events/{id}</c>: one of the caller's events; 404 for anyone else's.</summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly IEventStore _store;
 
@@ -30,8 +31,8 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             TimeProvider.System)
     {

@@ -3,6 +3,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Functions.EventStore;
 using Functions.FileStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
 
 namespace Functions.GetFile;
@@ -11,7 +12,7 @@ namespace Functions.GetFile;
 /// <c>GET /files/{id}</c>: the caller's file metadata and, once the object is in place, a
 /// presigned GET URL (5 minutes) that downloads it as an attachment. 404 for anyone else's id.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly IAmazonS3 _s3;
     private readonly DynamoFileStore _files;
@@ -35,8 +36,8 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             TimeProvider.System)
     {

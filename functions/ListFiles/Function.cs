@@ -16,7 +16,7 @@ namespace Functions.ListFiles;
 /// <c>GET /files</c>: the caller's files, newest first, optionally only one status and names
 /// starting with a prefix, a page at a time with a signed cursor. Deleted files never appear.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     /// <summary>A page stops before its files pass this many bytes (4 MiB): the response stays under Lambda's 6 MB.</summary>
     public const int MaxPageBytes = 4 * 1024 * 1024;
@@ -30,8 +30,8 @@ public sealed class Function : IHttpApiHandler
     /// <summary>Reads the configuration from the environment and builds the clients (Lambda's init).</summary>
     public Function()
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonKeyManagementServiceClient(AwsClientSettings.Apply(new AmazonKeyManagementServiceConfig())),
+            AwsClients.DynamoDb(),
+            AwsClients.Kms(),
             FunctionEnvironment.Require(EventStoreEnvironment.TableVariable),
             FunctionEnvironment.Require(CursorKeyVariable))
     {

@@ -11,25 +11,22 @@ namespace Functions.ListObjects;
 /// <c>GET /objects</c>: lists the caller's objects in the data bucket, below the tenant's
 /// root, a page at a time.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     /// <summary>The data bucket's name.</summary>
     public const string BucketVariable = "DATA_BUCKET";
-
-    /// <summary>Set to true for S3 emulators that need path-style addressing.</summary>
-    public const string PathStyleVariable = "S3_FORCE_PATH_STYLE";
 
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
 
     /// <summary>Reads the configuration from the environment and builds the S3 client (Lambda's init).</summary>
     public Function()
-        : this(FunctionEnvironment.Require(BucketVariable), FunctionEnvironment.Flag(PathStyleVariable))
+        : this(FunctionEnvironment.Require(BucketVariable))
     {
     }
 
-    private Function(string bucket, bool pathStyle)
-        : this(new AmazonS3Client(AwsClientSettings.Apply(new AmazonS3Config { ForcePathStyle = pathStyle })), bucket)
+    private Function(string bucket)
+        : this(AwsClients.S3(), bucket)
     {
     }
 

@@ -4,10 +4,11 @@ using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Functions.EventStore;
 using Functions.FileStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Events;
 using Functions.LambdaKit.Logging;
-using Functions.LambdaKit.Runtime;
 using Functions.LambdaKit.Metrics;
+using Functions.LambdaKit.Runtime;
 using static Functions.LambdaKit.Events.DynamoDBEvent;
 
 namespace Functions.ProcessRecords;
@@ -22,7 +23,7 @@ namespace Functions.ProcessRecords;
 /// rejected with its reason) or, when it is not ours at all, logged as an error and skipped.
 /// When the deadline nears, the record in hand and every later one are reported, not lost.
 /// </summary>
-public sealed class Function : ILambdaHandler
+public sealed class Function : ILambdaHandler, ILambdaFunction
 {
     private readonly RecordActions _actions;
     private readonly Reconciler _reconciler;
@@ -48,13 +49,16 @@ public sealed class Function : ILambdaHandler
 
     private Function(EventStoreSettings settings, LambdaLogger logger)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             TimeProvider.System,
             logger)
     {
     }
+
+    /// <summary>The runtime's entry point (Lambda's init): <see cref="Function(LambdaLogger)"/>.</summary>
+    public static ILambdaHandler Create(LambdaLogger logger) => new Function(logger);
 
     /// <inheritdoc />
     public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, ILambdaContext context)

@@ -13,7 +13,7 @@ namespace Functions.QueryEvents;
 /// <c>GET /events</c>: the caller's events, optionally of one type and within a time range,
 /// newest first, a page at a time with a signed cursor.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     /// <summary>
     /// A page stops before its items pass this many bytes (4 MiB), whatever the limit, so the
@@ -48,9 +48,9 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings, string cursorKeyId)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
-            new AmazonKeyManagementServiceClient(AwsClientSettings.Apply(new AmazonKeyManagementServiceConfig())),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
+            AwsClients.Kms(),
             settings,
             cursorKeyId,
             TimeProvider.System)

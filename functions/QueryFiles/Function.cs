@@ -4,10 +4,11 @@ using Amazon.S3;
 using DuckDB.NET.Native;
 using Functions.EventStore;
 using Functions.FileStore;
+using Functions.LambdaKit.Aws;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Metrics;
 using Functions.QueryFiles.Results;
 using Functions.QueryFiles.Sandbox;
-using Functions.LambdaKit.Metrics;
 
 namespace Functions.QueryFiles;
 
@@ -17,7 +18,7 @@ namespace Functions.QueryFiles;
 /// each becomes a view named by its alias, and the directory is removed when the call ends,
 /// whatever happened. docs/query.md describes the API, the limits and the sandbox.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly FileLoader _loader;
     private readonly QuerySettings _settings;
@@ -39,8 +40,8 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings, QuerySettings query)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             query,
             TimeProvider.System)

@@ -15,7 +15,7 @@ namespace Functions.UploadFile;
 /// under a generated id, encrypted with the data key. The metadata item is written last, with
 /// status "uploaded"; the processor then inspects the content.
 /// </summary>
-public sealed class Function : IHttpApiHandler
+public sealed class Function : IHttpApiFunction<Function>
 {
     private readonly IAmazonS3 _s3;
     private readonly DynamoFileStore _files;
@@ -39,8 +39,8 @@ public sealed class Function : IHttpApiHandler
 
     private Function(EventStoreSettings settings)
         : this(
-            new AmazonDynamoDBClient(EventStoreEnvironment.DynamoConfig()),
-            new AmazonS3Client(EventStoreEnvironment.S3Config()),
+            AwsClients.DynamoDb(),
+            AwsClients.S3(),
             settings,
             TimeProvider.System)
     {

@@ -4,7 +4,8 @@
   artifacts ENDPOINT MANIFEST      the versioned artifact bucket and a placeholder zip per function
   slnf ROOT OUT PROJECT...         a solution filter that builds just these projects
   tenants ENDPOINT OUTPUTS OUT     the demo IAM users (alice, bob may invoke the API; mallory not)
-  examples STATE ENDPOINT MANIFEST the endpoint, credentials and a curl example per route
+  examples STATE ENDPOINT MANIFEST the endpoint, credentials and a curl example per route (the
+                                   manifest's samples, scripts/lib/samples.py)
 """
 import configparser
 import hashlib
@@ -16,6 +17,8 @@ import sys
 import tempfile
 import zipfile
 
+import samples
+
 
 def key(root):
     root = pathlib.Path(root)
@@ -26,8 +29,16 @@ def key(root):
     files += [root / "functions/functions.json", root / "functions/metrics.json", root / "tests/terraform/moto_override.tf.template"]
     for p in files:
         h.update(str(p.relative_to(root)).encode())
-        h.update(p.read_bytes())
+        h.update(p.read_bytes() if p.name != "functions.json" else without_samples(p))
     print(h.hexdigest()[:16])
+
+
+def without_samples(manifest):
+    # The stack does not read the samples: editing one must not cost a new recording.
+    document = json.loads(manifest.read_text())
+    for f in document["functions"]:
+        f.pop("samples", None)
+    return json.dumps(document, sort_keys=True).encode()
 
 
 def aws(endpoint, *args, body=None):
@@ -83,30 +94,9 @@ def examples(state, endpoint, manifest):
     c.read(state / "credentials")
     alice = c["alice"]
     sig = f"--aws-sigv4 'aws:amz:us-east-1:execute-api' --user '{alice['aws_access_key_id']}:{alice['aws_secret_access_key']}'"
-    json_body = "-H 'content-type: application/json'"
-    file_id = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id\"])'"
-    # In the order a new user would try them; the upload keeps its file's id in $file for the
-    # routes after it.
-    samples = {
-        "POST /events": f"curl -s {sig} {json_body} -d '{{\"id\":\"order-1\",\"type\":\"order.placed\",\"payload\":{{\"total\":12.5}}}}' '{endpoint}/events'",
-        "GET /events/{id}": f"curl -s {sig} '{endpoint}/events/order-1'",
-        "GET /events": f"curl -s {sig} '{endpoint}/events?limit=10&type=order.placed'",
-        "POST /files": f"file=$(curl -s {sig} -H 'content-type: text/csv' --data-binary $'city,population\\nOslo,709037\\nLima,10719188\\n' '{endpoint}/files?name=cities.csv' | tee /dev/stderr | {file_id}); echo",
-        "GET /files/{id}": f"curl -s {sig} \"{endpoint}/files/$file\"",
-        "POST /query": f"curl -s {sig} {json_body} -d '{{\"sql\":\"SELECT city FROM cities WHERE population > 1000000\",\"files\":{{\"cities\":\"'\"$file\"'\"}}}}' '{endpoint}/query'",
-        "GET /objects": f"curl -s {sig} '{endpoint}/objects?limit=10&prefix=files%2F'",
-        "POST /files/uploads": f"curl -s {sig} {json_body} -d '{{\"contentType\":\"text/csv\",\"name\":\"big.csv\",\"size\":27}}' '{endpoint}/files/uploads'",
-        "GET /files": f"curl -s {sig} '{endpoint}/files?limit=10&status=ready'",
-        "DELETE /files/{id}": f"curl -s -o /dev/null -w '%{{http_code}}\\n' -X DELETE {sig} \"{endpoint}/files/$file\"",
-    }
-    notes = {
-        "POST /files": "(keeps the new file's id in $file)",
-        "POST /query": "(once GET /files/{id} says \"status\":\"ready\": the stream poller inspects it within seconds)",
-        "POST /files/uploads": "(then PUT the bytes to the returned upload.url with its upload.headers)",
-        "DELETE /files/{id}": "(prints the status: 204)",
-    }
-    routes = [r for f in json.load(open(manifest))["functions"] for r in f.get("routes", [])]
-    routes = [r for r in samples if r in routes] + [r for r in routes if r not in samples]
+    # One example per route, from the samples beside each function in the manifest, in the
+    # order a new user would try them; values an example keeps ($file) feed the later ones.
+    lines = samples.examples(manifest, endpoint, sig)
     print()
     print(f"Local cloud ready: {endpoint}  (every route needs SigV4: service execute-api, region us-east-1)")
     print(f"Lambda Invoke API: {lambda_endpoint}  (aws lambda invoke --endpoint-url {lambda_endpoint} ...;"
@@ -116,10 +106,9 @@ def examples(state, endpoint, manifest):
         print(f"  {user}: {c[user]['aws_access_key_id']} / {c[user]['aws_secret_access_key']}")
     print()
     print("Every route, as alice:")
-    for route in routes:
-        method, path = route.split(" ", 1)
-        print(f"# {route} {notes.get(route, '')}".rstrip())
-        print(samples.get(route, f"curl -s -X {method} {sig} \"{endpoint}{path.replace('{id}', '$file')}\""))
+    for comment, line in lines:
+        print(comment)
+        print(line)
     print()
     print(f"Logs: {state / 'logs'} (one file per function). Ctrl-C stops everything.")
 

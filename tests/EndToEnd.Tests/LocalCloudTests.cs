@@ -280,10 +280,17 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
             .SkipWhile(l => l != "Every route, as alice:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
         var script = new System.Text.StringBuilder("set -u\n");
         var routes = new List<string>();
+        var keeping = new HashSet<string>();
         for (var i = 0; i + 1 < printed.Count; i += 2)
         {
             var route = string.Join(' ', printed[i].TrimStart('#', ' ').Split(' ').Take(2));
             routes.Add(route);
+            if (System.Text.RegularExpressions.Regex.IsMatch(printed[i + 1], @"^[a-z][a-z0-9]*=\$\("))
+            {
+                // It keeps a value of its answer ($event, $file) for the examples after it.
+                keeping.Add(route);
+            }
+
             if (route == "POST /query")
             {
                 // The example's own note: query once the file is ready (the stream poller inspects it).
@@ -311,7 +318,7 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
         foreach (var (route, body) in answers)
         {
             var json = System.Text.Json.JsonDocument.Parse(body.Length == 0 ? "null" : body).RootElement;
-            if (route == "POST /files")
+            if (keeping.Contains(route))
             {
                 // Its answer went to stderr (tee); stdout has the blank echo only.
                 continue;
@@ -329,7 +336,9 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
                 .Should().BeFalse($"{route} is not a problem response: {body}");
         }
 
+        keeping.Should().Contain(["POST /events", "POST /files"], "they keep $event and $file for the examples after them");
         (await stderr).Should().Contain("\"name\":\"cities.csv\"", "the upload's answer is shown (tee)");
+        (await stderr).Should().Contain("\"type\":\"order.placed\"", "the new event's answer is shown (tee)");
         answers["POST /query"].Should().Contain("[[\"Lima\"]]");
     }
 

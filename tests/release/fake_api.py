@@ -3,8 +3,13 @@
 It checks each request's SigV4 signature as API Gateway does for AWS_IAM routes (recomputed
 with botocore from the test credentials; unsigned or wrongly signed requests get 403), and
 answers every route of functions/functions.json with the status codes and body shapes of
-docs/api.md, from memory. It is not the functions: it proves the smoke script's requests,
+docs/api.md, from memory — enough for the manifest's samples (scripts/lib/samples.py). It is not the functions: it proves the smoke script's requests,
 signing and checks, and lets a test break one route.
+
+A manifest route it has no code for is answered from the route's first sample in the manifest:
+the expected status, and a body holding what the sample's checks ask for (an id for a value it
+saves). That proves the smoke script's request, signing and checks for a new route at once;
+teach this file the route when its round trip should behave like the function.
 
 With --moto ENDPOINT --function NAME it reads, on each request, which release the function's
 `live` alias runs (its RELEASE_VERSION environment variable in moto); while that release is
@@ -30,9 +35,75 @@ from botocore.credentials import Credentials
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$")
 
 
+MANIFEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "functions", "functions.json")
+VARIABLE = re.compile(r"^\{([a-z][a-z0-9]*)\}$")
+
+
+def sampled_routes():
+    """(method, path regex, route, first sample) for each manifest route; handle_any asks only
+    when its own code has no answer."""
+    routes = []
+    for f in json.load(open(MANIFEST))["functions"]:
+        for route in f.get("routes", []):
+            sample = next((s for s in f.get("samples", []) if s["route"] == route), None)
+            method, path = route.split(" ", 1)
+            pattern = re.sub(r"\\\{([A-Za-z][A-Za-z0-9_]*)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+            routes.append((method, re.compile(pattern + "$"), route, sample))
+    return routes
+
+
+def put(document, path, value):
+    """Sets document's member at a dotted path, making objects and arrays on the way."""
+    parts = path.split(".")
+    for part, following in zip(parts, parts[1:] + [None]):
+        empty = None if following is None else ([] if following.isdigit() else {})
+        if isinstance(document, list):
+            index = int(part)
+            while len(document) <= index:
+                document.append(None)
+            if following is None:
+                document[index] = value
+            elif document[index] is None:
+                document[index] = empty
+            document = document[index]
+        else:
+            if following is None:
+                document[part] = value
+            else:
+                document = document.setdefault(part, empty)
+
+
+def sampled_answer(sample, values):
+    """The expected status, and a body that holds the sample's checks; values: {variable: value}
+    known from the request's path parameters and query."""
+    def resolve(v):
+        if isinstance(v, str) and VARIABLE.match(v):
+            return values.get(VARIABLE.match(v).group(1), str(uuid.uuid4()))
+        if isinstance(v, dict):
+            return {k: resolve(x) for k, x in v.items()}
+        return v
+    body = {}
+    for name, path in sample.get("save", {}).items():
+        put(body, path, str(uuid.uuid4()))
+    for check in sample["expect"].get("members", []):
+        empty = {"array": [], "object": {}, "string": "", "number": 0, "boolean": False, "null": None}
+        if "equals" in check:
+            put(body, check["member"], resolve(check["equals"]))
+        elif "type" in check:
+            put(body, check["member"], empty[check["type"]])
+        elif "startsWith" in check:
+            put(body, check["member"], check["startsWith"])
+        elif "contains" in check:
+            put(body, check["member"], [resolve(check["contains"])])
+    if "until" in sample:
+        put(body, sample["until"]["member"], sample["until"]["in"][0])
+    return sample["expect"]["status"], (None if sample["expect"]["status"] == 204 else body)
+
+
 class State:
     def __init__(self, args):
         self.args = args
+        self.sampled = sampled_routes()
         self.events = {}
         self.files = {}
         self.lambda_client = None
@@ -151,12 +222,28 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(409, {"status": 409})
             lines = f["body"].strip().split("\n")
             header = lines[0].split(",")
-            wanted = re.fullmatch(r"SELECT (\w+) FROM " + alias, request["sql"]).group(1)
-            rows = [[line.split(",")[header.index(wanted)]] for line in lines[1:]]
+            # What the manifest's samples send: SELECT column FROM alias [WHERE column > number].
+            m = re.fullmatch(r"SELECT (\w+) FROM " + alias + r"(?: WHERE (\w+) > (\d+))?", request["sql"])
+            if not m:
+                return self.reply(400, {"status": 400, "detail": "the stand-in API answers only SELECT column FROM alias [WHERE column > number]"})
+            wanted, column, bound = m.groups()
+            records = [line.split(",") for line in lines[1:]]
+            if column:
+                records = [r for r in records if float(r[header.index(column)]) > float(bound)]
+            rows = [[r[header.index(wanted)]] for r in records]
             return self.reply(200, {"columns": [{"name": wanted, "type": "VARCHAR"}], "rows": rows, "rowCount": len(rows), "truncated": False, "elapsedMs": 1})
+        for method, pattern, _, sample in state.sampled:
+            m = pattern.match(url.path)
+            if method == self.command and m and sample:
+                values = {}
+                for name, template in list(sample.get("pathParameters", {}).items()) + list(sample.get("query", {}).items()):
+                    given = m.groupdict().get(name) or query.get(name, [None])[0]
+                    if isinstance(template, str) and VARIABLE.match(template) and given:
+                        values[VARIABLE.match(template).group(1)] = given
+                return self.reply(*sampled_answer(sample, values))
         return self.reply(404, {"message": "Not Found"})
 
-    do_GET = do_POST = do_DELETE = handle_any
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = handle_any
 
 
 def main():

@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.S3;
 using Functions.LambdaKit.Runtime;
 
 namespace Functions.EventStore;
@@ -16,19 +14,9 @@ public static class EventStoreEnvironment
     /// <summary>The ARN of the customer-managed KMS key for payload objects.</summary>
     public const string KmsKeyVariable = "DATA_KEY_ARN";
 
-    /// <summary>True for S3 emulators that need path-style addressing.</summary>
-    public const string PathStyleVariable = "S3_FORCE_PATH_STYLE";
-
     /// <summary>Reads the settings, failing fast with the name of a missing variable.</summary>
     public static EventStoreSettings Read() => new(
         FunctionEnvironment.Require(TableVariable),
         FunctionEnvironment.Require(BucketVariable),
         FunctionEnvironment.Require(KmsKeyVariable));
-
-    /// <summary>S3 client settings for the store.</summary>
-    public static AmazonS3Config S3Config() => LambdaKit.Aws.AwsClientSettings.Apply(
-        new AmazonS3Config { ForcePathStyle = FunctionEnvironment.Flag(PathStyleVariable) });
-
-    /// <summary>DynamoDB client settings for the store.</summary>
-    public static AmazonDynamoDBConfig DynamoConfig() => LambdaKit.Aws.AwsClientSettings.Apply(new AmazonDynamoDBConfig());
 }

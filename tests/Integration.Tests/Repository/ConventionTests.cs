@@ -23,15 +23,23 @@ public sealed partial class ConventionTests
     }
 
     [Fact]
-    public void ShippedCode_BuildsAwsClientsOnlyInParameterlessConstructors()
+    public void ShippedCode_BuildsAwsClientsOnlyInTheKitsFactory()
     {
-        foreach (var file in SourceFiles("functions"))
+        var factory = Path.Combine(RepositoryPaths.Root, "functions", "Shared", "LambdaKit", "Aws", "AwsClients.cs");
+        var builders = SourceFiles("functions").Where(f => NewClient().IsMatch(File.ReadAllText(f)));
+
+        builders.Should().Equal([factory], "SDK clients are built only by AwsClients, which handlers' parameterless constructors call");
+    }
+
+    [Fact]
+    public void FunctionHandlers_ParameterlessConstructors_GetTheirClientsFromTheFactory()
+    {
+        foreach (var handler in Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "functions"), "Function.cs", SearchOption.AllDirectories))
         {
-            var text = File.ReadAllText(file);
-            var clients = NewClient().Matches(text).Count;
-            if (clients > 0)
+            var text = File.ReadAllText(handler);
+            if (SdkInterface().IsMatch(text))
             {
-                Path.GetFileName(file).Should().Be("Function.cs", "SDK clients are built only by a handler's parameterless constructor");
+                text.Should().Contain("AwsClients.", $"{Path.GetRelativePath(RepositoryPaths.Root, handler)} takes SDK interfaces in its test constructor, so its parameterless one asks AwsClients");
             }
         }
     }
@@ -54,4 +62,7 @@ public sealed partial class ConventionTests
 
     [GeneratedRegex(@"new\s+Amazon\w*Client\s*\(")]
     private static partial Regex NewClient();
+
+    [GeneratedRegex(@"\bIAmazon(DynamoDB|S3|KeyManagementService)\b")]
+    private static partial Regex SdkInterface();
 }

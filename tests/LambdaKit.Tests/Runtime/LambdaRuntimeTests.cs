@@ -296,19 +296,99 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         emf.GetRawText().Should().NotContain(line.GetProperty("tenant").GetString(), "the tenant is never a dimension");
     }
 
+    [Fact]
+    public async Task RunAsyncOfT_HttpApiFunction_BuildsItOnceWithItsParameterlessConstructorAndServesIt()
+    {
+        HelloFunction.Built = 0;
+        _run = LambdaRuntime.RunAsync<HelloFunction>(Options(), _stop.Token);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(ApiRequests.Create("GET /hello"), HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
+
+        var first = await Invoke(new FakeInvocation("req-1", payload));
+        var second = await Invoke(new FakeInvocation("req-2", payload));
+
+        HelloFunction.Built.Should().Be(1, "the handler is built once, in the init phase");
+        using var response = JsonDocument.Parse(second.Body);
+        response.RootElement.GetProperty("statusCode").GetInt32().Should().Be(200);
+        response.RootElement.GetProperty("body").GetString().Should().Be("{\"hello\":\"world\"}");
+        first.IsError.Should().BeFalse();
+        _logs.Lines.Should().Contain(l => l.GetProperty("message").GetString() == "request" && l.GetProperty("route").GetString() == "GET /hello",
+            "HttpApiFunction wraps the handler");
+    }
+
+    [Fact]
+    public async Task RunAsyncOfT_CreateThrows_PostsInitErrorAndExitsWithOne()
+    {
+        var run = _run = LambdaRuntime.RunAsync<UnconfiguredFunction>(Options(), _stop.Token);
+
+        var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        var initError = await _api.InitError.WaitAsync(TimeSpan.FromSeconds(5));
+
+        exitCode.Should().Be(1);
+        initError.ErrorTypeHeader.Should().Be("InvalidOperationException", "the constructor's own failure, not the wrapper new T() puts around it");
+        using var error = JsonDocument.Parse(initError.Body);
+        error.RootElement.GetProperty("errorMessage").GetString().Should().Contain("EVENTS_TABLE");
+    }
+
+    [Fact]
+    public async Task RunAsyncOfT_OwnCreate_GetsTheRuntimesLogger()
+    {
+        _run = LambdaRuntime.RunAsync<LoggingFunction>(Options(), _stop.Token);
+
+        var result = await Invoke(new FakeInvocation("req-l", "{}"u8.ToArray()));
+
+        result.BodyText.Should().Be("logged");
+        _logs.Lines.Should().Contain(l => l.GetProperty("message").GetString() == "from the handler");
+    }
+
     // Bounded, so a runtime that dies or hangs fails the test instead of stalling the run.
     private Task<FakeInvocationResult> Invoke(FakeInvocation invocation) =>
         _api.InvokeAsync(invocation).WaitAsync(TimeSpan.FromSeconds(30));
 
     private Task<int> Start(Func<LambdaLogger, ILambdaHandler> factory, TimeProvider? time = null) =>
-        _run = LambdaRuntime.RunAsync(factory, new LambdaRuntimeOptions
+        _run = LambdaRuntime.RunAsync(factory, Options(time), _stop.Token);
+
+    private LambdaRuntimeOptions Options(TimeProvider? time = null) => new()
+    {
+        RuntimeApi = _api.Address,
+        Function = Function,
+        Logger = _logs.Logger,
+        MetricsNamespace = "Functions/test",
+        TimeProvider = time ?? TimeProvider.System,
+    };
+
+    private sealed class HelloFunction : IHttpApiFunction<HelloFunction>
+    {
+        private static int _built;
+
+        public HelloFunction() => Interlocked.Increment(ref _built);
+
+        public static int Built
         {
-            RuntimeApi = _api.Address,
-            Function = Function,
-            Logger = _logs.Logger,
-            MetricsNamespace = "Functions/test",
-            TimeProvider = time ?? TimeProvider.System,
-        }, _stop.Token);
+            get => Volatile.Read(ref _built);
+            set => Volatile.Write(ref _built, value);
+        }
+
+        public Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(HttpApiRequest request) =>
+            Task.FromResult(new APIGatewayHttpApiV2ProxyResponse { StatusCode = 200, Body = "{\"hello\":\"world\"}" });
+    }
+
+    private sealed class UnconfiguredFunction : IHttpApiFunction<UnconfiguredFunction>
+    {
+        public UnconfiguredFunction() => FunctionEnvironment.Require("EVENTS_TABLE", _ => null);
+
+        public Task<APIGatewayHttpApiV2ProxyResponse> HandleAsync(HttpApiRequest request) => throw new InvalidOperationException("never built");
+    }
+
+    private sealed class LoggingFunction(LambdaLogger logger) : ILambdaHandler, ILambdaFunction
+    {
+        public static ILambdaHandler Create(LambdaLogger logger) => new LoggingFunction(logger);
+
+        public Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> payload, ILambdaContext context)
+        {
+            logger.Info("from the handler");
+            return Task.FromResult<ReadOnlyMemory<byte>>("logged"u8.ToArray());
+        }
+    }
 
     private sealed class NotFoundHandler : IHttpApiHandler
     {

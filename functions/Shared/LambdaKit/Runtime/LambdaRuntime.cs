@@ -13,6 +13,15 @@ public static class LambdaRuntime
     private const string TraceEnvironmentVariable = "_X_AMZN_TRACE_ID";
 
     /// <summary>
+    /// The entry point of a function project: builds <typeparamref name="TFunction"/>'s handler
+    /// once through <see cref="ILambdaFunction.Create"/> (the init phase), then serves
+    /// invocations until cancelled, as <see cref="RunAsync(Func{LambdaLogger, ILambdaHandler}, LambdaRuntimeOptions?, CancellationToken)"/>.
+    /// </summary>
+    public static Task<int> RunAsync<TFunction>(LambdaRuntimeOptions? options = null, CancellationToken cancellationToken = default)
+        where TFunction : ILambdaFunction =>
+        RunAsync(TFunction.Create, options, cancellationToken);
+
+    /// <summary>
     /// Builds the handler once (the init phase), then serves invocations until cancelled. An
     /// exception from the factory (or from reading the logging configuration) is posted to
     /// <c>/init/error</c> and the process exits with 1.

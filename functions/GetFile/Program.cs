@@ -1,5 +1,0 @@
-using Functions.GetFile;
-using Functions.LambdaKit.Http;
-using Functions.LambdaKit.Runtime;
-
-return await LambdaRuntime.RunAsync(logger => new HttpApiFunction(new Function(), logger, TimeProvider.System));

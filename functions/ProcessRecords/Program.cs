@@ -1,4 +1,0 @@
-using Functions.LambdaKit.Runtime;
-using Functions.ProcessRecords;
-
-return await LambdaRuntime.RunAsync(logger => new Function(logger));

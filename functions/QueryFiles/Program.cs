@@ -1,5 +1,0 @@
-using Functions.LambdaKit.Http;
-using Functions.LambdaKit.Runtime;
-using Functions.QueryFiles;
-
-return await LambdaRuntime.RunAsync(logger => new HttpApiFunction(new Function(), logger, TimeProvider.System));
