@@ -17,6 +17,7 @@ STAGES=(
   "stack||the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
   "moto|stack|scripts/terraform-moto.sh: terraform/app (the recorded stack; Image applied afresh) and terraform/bootstrap against moto"
   "e2e|build stack|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
+  "new-function|build stack|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "release|package|scripts/release-test.sh: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
 )
 
@@ -78,6 +79,7 @@ declare -A TOOLS=(
   [stack]="terraform python3 moto_server aws curl"
   [moto]="terraform python3 moto_server aws curl"
   [e2e]="dotnet python3 moto_server terraform aws curl"
+  [new-function]="dotnet python3 moto_server terraform aws curl git"
   [release]="dotnet python3 moto_server terraform aws gcc npm curl zip unzip objdump git"
 )
 declare -A HOW=(
@@ -197,6 +199,8 @@ stage_e2e() {
   counts e2e "$p" "$f" "$s"
   [[ "$status" -eq 0 && "$f" -eq 0 ]]
 }
+
+stage_new_function() { counted new-function new-function "$REPO_ROOT/scripts/new-function-test.sh"; }
 
 stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh"; }
 

@@ -254,6 +254,32 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
     }
 
     [Fact]
+    public async Task Smoke_AgainstTheLocalCloud_EverySampleOfTheManifestHolds()
+    {
+        // What scripts/smoke.sh checks after a deploy, against every manifest function running
+        // behind its route: each route refuses an unsigned call, then every sample runs signed.
+        using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "functions", "functions.json")));
+        var functions = manifest.RootElement.GetProperty("functions").EnumerateArray().ToList();
+        int Count(string member) => functions.Sum(f => f.TryGetProperty(member, out var list) ? list.GetArrayLength() : 0);
+        var expected = (2 * Count("routes")) + Count("samples");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "scripts", "smoke.sh"));
+        start.ArgumentList.Add(cloud.Endpoint);
+        start.Environment["AWS_ACCESS_KEY_ID"] = cloud.Alice.AccessKeyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = cloud.Alice.SecretAccessKey;
+        start.Environment["AWS_REGION"] = "us-east-1";
+        start.Environment["SMOKE_READY_SECONDS"] = "60";
+        start.Environment.Remove("AWS_SESSION_TOKEN");
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(4)) + await errors;
+        await process.WaitForExitAsync();
+
+        process.ExitCode.Should().Be(0, output);
+        output.Should().Contain($"smoke: {expected} passed, 0 failed");
+    }
+
+    [Fact]
     public async Task Reconcile_ScriptRunsAgainstTheLocalCloudsLambdaEndpoint()
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
