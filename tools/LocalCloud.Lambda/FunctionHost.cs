@@ -135,7 +135,7 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
         }
     }
 
-    /// <summary>Stops every instance.</summary>
+    /// <summary>Stops every instance (an invocation in flight ends as a crash); the host can start new ones.</summary>
     public void Dispose()
     {
         foreach (var instance in _instances.Values)
@@ -143,7 +143,7 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
             Discard(instance);
         }
 
-        _slots.Dispose();
+        // _slots stays usable: an invocation ending as its instance is killed still releases its slot.
     }
 
     private FunctionInstance TakeIdleOrStart()

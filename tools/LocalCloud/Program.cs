@@ -87,9 +87,20 @@ if (options.ReadyFile is { } readyFile)
     await File.WriteAllTextAsync(readyFile, line.ToString());
 }
 
-// Shutdown stops the pollers (hosted services) and Kestrel; then every function process goes.
+// Ctrl-C or SIGTERM: the pollers stop feeding the functions at once (the host would stop them
+// only after Kestrel), then every function process ends, so Kestrel has no Runtime API long poll
+// to wait out and the pollers give nothing up on the way down.
+var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+lifetime.ApplicationStopping.Register(() =>
+{
+    foreach (var poller in pollers)
+    {
+        _ = poller.StopAsync(CancellationToken.None);
+    }
+
+    functions.Dispose();
+});
 await app.WaitForShutdownAsync();
-await app.StopAsync();
 functions.Dispose();
 log.Write("stopped");
 return 0;

@@ -1,3 +1,4 @@
+using Functions.LocalCloud.Lambda;
 using Functions.LocalCloud.Tests.Support;
 
 namespace Functions.LocalCloud.Tests.Events;
@@ -63,6 +64,22 @@ public sealed class PollerFaultTests
     }
 
     [Fact]
+    public async Task StreamPoller_StoppedWhileTheFunctionRuns_LogsNoFaultAndGivesNothingUp()
+    {
+        await using var world = await StreamWorld.CreateAsync();
+        await world.PutAsync("k1");
+        var function = new KilledAtShutdown();
+
+        var poller = await world.StartAsync(world.Settings(maxRetries: 0), function);
+        await function.Invoked.WaitAsync(Bound);
+        await poller.StopAsync(CancellationToken.None);
+
+        world.Log.Events("poller-fault").Should().BeEmpty("shutdown is not a fault");
+        world.Log.Events("batch-given-up").Should().BeEmpty("an outcome cut short by shutdown says nothing about the records");
+        (await world.OnFailureRecordsAsync(1, TimeSpan.FromSeconds(2))).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task QueuePoller_DeleteThrowsOnce_LogsTheFaultRestartsAndEveryMessageIsHandledAndDeleted()
     {
         await using var world = await QueueWorld.CreateAsync(visibilityTimeoutSeconds: 1);
@@ -82,5 +99,23 @@ public sealed class PollerFaultTests
         function.Batches.SelectMany(b => b.Bodies).Distinct().Should().BeEquivalentTo(["m1", "m2", "m3"],
             "the batch whose delete failed came back after the visibility timeout and was handled again");
         (await world.CountsAsync()).Should().Be((0, 0), "every message was deleted in the end");
+    }
+
+    // An instance killed as the local cloud shuts down: the invocation ends as a crash once the
+    // poller's token fires, as FunctionHost reports a process that exits under an invocation.
+    private sealed class KilledAtShutdown : IFunctionInvoker
+    {
+        private readonly TaskCompletionSource _invoked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => "KilledAtShutdown";
+
+        public Task Invoked => _invoked.Task;
+
+        public async Task<InvocationOutcome> InvokeAsync(byte[] payload, bool waitForCapacity, string? traceId, CancellationToken cancellationToken)
+        {
+            _invoked.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            return InvocationOutcome.Failed(OutcomeKind.Crash, "Runtime.ExitError", "Runtime exited without providing a reason");
+        }
     }
 }

@@ -6,6 +6,7 @@ using Amazon.SQS.Model;
 using Functions.DynamoDbStreams;
 using Functions.LocalCloud.Config;
 using Functions.LocalCloud.Events;
+using Functions.LocalCloud.Lambda;
 using Functions.LocalCloud.Tests.Support;
 using Functions.TestSupport;
 
@@ -69,7 +70,7 @@ public sealed class StreamWorld : IAsyncDisposable
         new("functions-test-Processor", "events_table_stream", StreamArn, batchSize, 0, "TRIM_HORIZON", bisect, maxRetries, -1, OnFailureArn, reportBatchItemFailures);
 
     /// <summary>Starts a poller (stopped on dispose).</summary>
-    internal async Task<StreamPoller> StartAsync(EventSourceSettings settings, ScriptedFunction function, IDynamoDbStreams? streams = null, IAmazonSQS? sqs = null)
+    internal async Task<StreamPoller> StartAsync(EventSourceSettings settings, IFunctionInvoker function, IDynamoDbStreams? streams = null, IAmazonSQS? sqs = null)
     {
         var poller = new StreamPoller(settings, StreamArn, streams ?? Streams, sqs ?? Sqs, function, FastBackoff, TimeProvider.System, Log.Log);
         _pollers.Add(poller);

@@ -65,6 +65,10 @@ internal sealed class QueuePoller(
             }
 
             var outcome = await function.InvokeAsync(Event(messages), waitForCapacity: true, traceId: null, stopping);
+
+            // An outcome from an instance ended by shutdown says nothing: the batch comes back
+            // after the visibility timeout.
+            stopping.ThrowIfCancellationRequested();
             var result = BatchResult.From(outcome, settings.ReportBatchItemFailures);
             var done = result.FailedWhole ? [] : messages.Where(m => !result.FailedItems.Contains(m.MessageId)).ToList();
             if (done.Count > 0)

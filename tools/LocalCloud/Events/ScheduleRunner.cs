@@ -73,6 +73,7 @@ internal sealed partial class ScheduleRunner(
         for (var attempt = 0; attempt <= AsyncRetries; attempt++)
         {
             outcome = await function.InvokeAsync(payload, waitForCapacity: true, traceId: null, stopping);
+            stopping.ThrowIfCancellationRequested();
             Log.Write("schedule-fired", ("schedule", schedule.Name), ("attempt", attempt + 1), ("outcome", outcome.Kind.ToString()));
             if (outcome.IsSuccess)
             {

@@ -145,6 +145,10 @@ internal sealed class StreamPoller(
 
             attempts++;
             var outcome = await function.InvokeAsync(Event(records), waitForCapacity: true, traceId: null, stopping);
+
+            // An outcome from an instance ended by shutdown says nothing about the records: they
+            // stay after the checkpoint for the next start, and nothing is given up.
+            stopping.ThrowIfCancellationRequested();
             var result = BatchResult.From(outcome, settings.ReportBatchItemFailures);
             if (!result.FailedWhole && result.FailedItems.Count == 0)
             {

@@ -70,6 +70,12 @@ internal abstract class SupervisedPoller : BackgroundService
             }
             catch (Exception exception)
             {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // Shutdown ended the run (an instance killed under it, say): not a fault.
+                    return;
+                }
+
                 if (Interlocked.Exchange(ref _progressed, 0) == 1)
                 {
                     next = _backoff.Initial;
