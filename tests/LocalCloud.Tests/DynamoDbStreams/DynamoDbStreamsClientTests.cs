@@ -48,7 +48,9 @@ public sealed class DynamoDbStreamsClientTests : IAsyncLifetime
         var shard = description.Shards.Should().ContainSingle().Subject;
         var iterator = await _streams.GetShardIteratorAsync(new GetShardIteratorRequest
         {
-            StreamArn = _streamArn, ShardId = shard.ShardId, ShardIteratorType = ShardIteratorType.TrimHorizon,
+            StreamArn = _streamArn,
+            ShardId = shard.ShardId,
+            ShardIteratorType = ShardIteratorType.TrimHorizon,
         });
         var first = await _streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator.ShardIterator, Limit = 2 });
         var rest = await _streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = first.NextShardIterator!, Limit = 10 });
@@ -129,7 +131,10 @@ public sealed class DynamoDbStreamsClientTests : IAsyncLifetime
     {
         var iterator = await _streams.GetShardIteratorAsync(new GetShardIteratorRequest
         {
-            StreamArn = _streamArn, ShardId = shardId, ShardIteratorType = type, SequenceNumber = sequence,
+            StreamArn = _streamArn,
+            ShardId = shardId,
+            ShardIteratorType = type,
+            SequenceNumber = sequence,
         });
         return await _streams.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator.ShardIterator });
     }
