@@ -6,8 +6,8 @@ using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Events;
 using Functions.LambdaKit.Logging;
-using Functions.LambdaKit.Runtime;
 using Functions.LambdaKit.Metrics;
+using Functions.LambdaKit.Runtime;
 using static Functions.LambdaKit.Events.DynamoDBEvent;
 
 namespace Functions.ProcessRecords;

@@ -5,9 +5,9 @@ using DuckDB.NET.Native;
 using Functions.EventStore;
 using Functions.FileStore;
 using Functions.LambdaKit.Http;
+using Functions.LambdaKit.Metrics;
 using Functions.QueryFiles.Results;
 using Functions.QueryFiles.Sandbox;
-using Functions.LambdaKit.Metrics;
 
 namespace Functions.QueryFiles;
 

@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using System.Text.Unicode;
 using System.Text.Json;
+using System.Text.Unicode;
 using DuckDB.NET.Native;
 
 namespace Functions.QueryFiles.Results;

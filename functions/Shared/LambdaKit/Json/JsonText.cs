@@ -93,7 +93,7 @@ public static class JsonText
     /// </summary>
     public static bool MayHoldSurrogateEscape(ReadOnlySpan<byte> utf8Json)
     {
-        for (var at = utf8Json.IndexOf("\\u"u8); at >= 0 && at + 3 < utf8Json.Length; )
+        for (var at = utf8Json.IndexOf("\\u"u8); at >= 0 && at + 3 < utf8Json.Length;)
         {
             if (utf8Json[at + 2] is (byte)'d' or (byte)'D' && utf8Json[at + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
             {
