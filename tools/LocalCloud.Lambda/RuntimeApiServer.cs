@@ -93,6 +93,9 @@ public sealed class RuntimeApiServer : IAsyncDisposable
     }
 
     /// <summary>A <see cref="FunctionHost"/> whose instances this server serves.</summary>
+    /// <param name="function">What the host runs.</param>
+    /// <param name="baseEnvironment">What every process gets besides the function's own variables.</param>
+    /// <param name="invokedFunctionArn">The ARN the runtime is told it was invoked as (default: the deployed name's ARN in us-east-1, account 123456789012).</param>
     public FunctionHost CreateHost(FunctionDefinition function, IReadOnlyDictionary<string, string> baseEnvironment, string? invokedFunctionArn = null) =>
         new(function, Endpoint, Host, baseEnvironment, invokedFunctionArn ?? $"arn:aws:lambda:us-east-1:123456789012:function:{function.DeployedName}:live", _time, _log);
 

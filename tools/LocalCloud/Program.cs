@@ -23,7 +23,6 @@ catch (ArgumentException exception)
 
 var log = LocalLog.Console;
 var time = TimeProvider.System;
-using var starting = new CancellationTokenSource();
 using var http = new HttpClient();
 var gatewayPort = options.GatewayPort == 0 ? LoopbackPorts.Free() : options.GatewayPort;
 var runtimePort = options.RuntimePort == 0 ? LoopbackPorts.Free() : options.RuntimePort;
@@ -42,12 +41,12 @@ using var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfi
 using var streams = new DynamoDbStreamsClient(credentials, new DynamoDbStreamsConfig { ServiceUrl = new Uri(options.MotoEndpoint), AuthenticationRegion = options.Region });
 
 var runtimeApi = new RuntimeApiEndpoint();
-var functions = await FunctionHosts.CreateAsync(options, manifest, outputs, moto, runtimeApi, $"127.0.0.1:{runtimePort}", time, log, starting.Token);
+var functions = await FunctionHosts.CreateAsync(options, manifest, outputs, moto, runtimeApi, $"127.0.0.1:{runtimePort}", time, log, CancellationToken.None);
 var routes = RouteTable.From(manifest);
-var authorizer = await SigV4IamAuthorizer.CreateAsync(http, options.MotoEndpoint, options.Region, time, log, starting.Token);
+var authorizer = await SigV4IamAuthorizer.CreateAsync(http, options.MotoEndpoint, options.Region, time, log, CancellationToken.None);
 var gateway = new GatewayEndpoint(routes, functions.ByName, authorizer, new GatewayArn(options.Region, outputs.AccountId, outputs.ApiId), time, log);
 var dispatcher = new PortDispatcher(gatewayPort, gateway, new InvokeApiEndpoint(functions.ByDeployedName), runtimeApi);
-var pollers = await EventSources.CreateAsync(outputs, functions, moto, dynamo, streams, sqs, time, log, starting.Token);
+var pollers = await EventSources.CreateAsync(outputs, functions, moto, dynamo, streams, sqs, time, log, CancellationToken.None);
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -63,8 +62,6 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestLineSize = 64 * 1024;
     kestrel.AddServerHeader = false;
 });
-builder.Services.AddSingleton(log);
-builder.Services.AddSingleton(functions);
 foreach (var poller in pollers)
 {
     builder.Services.AddSingleton<IHostedService>(poller);
