@@ -1,5 +1,7 @@
+using Amazon.Runtime;
 using Functions.LocalCloud.Auth.Iam;
 using Functions.LocalCloud.Auth.SigV4;
+using Functions.LocalCloud.Auth.Tests.SigV4;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.LocalCloud.Auth.Tests;
@@ -65,8 +67,9 @@ public sealed class IamRouteAuthorizerTests
 
     private static string Arn(string method, string path) => ExecuteApiArn.For("us-east-1", "123456789012", "api1", "prod", method, path);
 
+    // Signed by AWSSDK.Core's signer, independent of the verifier the authorizer runs.
     private static IncomingRequest Signed(string method, string path, string secret = "alice-secret") =>
-        SigV4Signer.SignWithHeader(
-            IncomingRequest.WithBody(method, "/prod" + path, "", [new("Host", "api1.execute-api.us-east-1.amazonaws.com")], default),
-            new SigningCredentials("AKIAALICE", secret), "us-east-1", "execute-api", Now);
+        SdkSigner.SignWithHeader(
+            new UnsignedRequest(method, "/prod" + path, "", [new("Host", "api1.execute-api.us-east-1.amazonaws.com")], []),
+            new BasicAWSCredentials("AKIAALICE", secret), "us-east-1", "execute-api", Now);
 }

@@ -1,27 +1,34 @@
-using System.Diagnostics;
 using System.Text;
+using Functions.LocalCloud.Lambda;
 
 namespace Functions.TestSupport;
 
 /// <summary>
-/// A packaged function's <c>bootstrap</c> (scripts/package.sh) running as its own process
-/// against a <see cref="FakeRuntimeApi"/>, with its AWS SDK clients pointed at moto. The
-/// process is killed on dispose; its output is kept for assertions.
+/// A packaged function's <c>bootstrap</c> (scripts/package.sh) running as its own process behind
+/// the local cloud's Runtime API (a <see cref="FunctionInstance"/> of a <see cref="RuntimeApiServer"/>,
+/// the emulator's rules and all), with its AWS SDK clients pointed at moto. The process is
+/// killed on dispose; its output is kept for assertions.
 /// </summary>
-public sealed class BootstrapProcess : IDisposable
+public sealed class BootstrapProcess : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly string _function;
+    private RuntimeApiServer _server = null!;
+    private FunctionInstance _instance = null!;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private BootstrapProcess(Process process) => _process = process;
+    private BootstrapProcess(string function) => _function = function;
 
     /// <summary>The process id (the same for the whole test when the process never dies).</summary>
-    public int Id => _process.Id;
+    public int Id => _instance.ProcessId ?? throw new InvalidOperationException("The process did not start.");
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => !_instance.IsAlive;
 
-    public int ExitCode => _process.ExitCode;
+    /// <summary>The exit code, once the process has exited.</summary>
+    public int ExitCode => _instance.ExitCode ?? throw new InvalidOperationException("The process has not exited.");
+
+    /// <summary>Its Runtime API state: invocations, the init error, late posts.</summary>
+    public ExecutionEnvironment Runtime => _instance.Environment;
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output
@@ -39,7 +46,7 @@ public sealed class BootstrapProcess : IDisposable
     public static string PackageDir(string function) => Path.Combine(RepositoryPaths.Artifacts, function);
 
     /// <summary>Starts <paramref name="function"/>'s bootstrap with only the environment Lambda (and moto) would give it.</summary>
-    public static BootstrapProcess Start(string function, FakeRuntimeApi runtimeApi, IReadOnlyDictionary<string, string> environment)
+    public static async Task<BootstrapProcess> StartAsync(string function, IReadOnlyDictionary<string, string> environment)
     {
         var bootstrap = Path.Combine(PackageDir(function), "bootstrap");
         if (!File.Exists(bootstrap))
@@ -47,38 +54,31 @@ public sealed class BootstrapProcess : IDisposable
             throw new FileNotFoundException($"{bootstrap} must exist: scripts/test.sh runs scripts/package.sh first (or run it yourself).", bootstrap);
         }
 
-        var start = new ProcessStartInfo(bootstrap)
+        var running = new BootstrapProcess(function);
+        running._server = await RuntimeApiServer.StartAsync();
+        var definition = new FunctionDefinition(function, "test-" + function, bootstrap, [], TimeSpan.FromMinutes(2), 1024, 1, environment, running.Append);
+        running._instance = running._server.StartInstance(definition, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/bin:/bin";
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi.Address;
-        start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "test-" + function;
-        start.Environment["AWS_LAMBDA_FUNCTION_VERSION"] = "1";
-        start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "1024";
-        start.Environment["AWS_REGION"] = Moto.Region;
-        start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
-        start.Environment["AWS_ENDPOINT_URL_S3"] = Moto.Endpoint;
-        start.Environment["AWS_ENDPOINT_URL_DYNAMODB"] = Moto.Endpoint;
-        start.Environment["AWS_ENDPOINT_URL_KMS"] = Moto.Endpoint;
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        start.Environment["S3_FORCE_PATH_STYLE"] = "true";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var running = new BootstrapProcess(Process.Start(start)!);
-        running._process.OutputDataReceived += (_, e) => running.Append(e.Data);
-        running._process.ErrorDataReceived += (_, e) => running.Append(e.Data);
-        running._process.BeginOutputReadLine();
-        running._process.BeginErrorReadLine();
+            ["PATH"] = "/usr/bin:/bin",
+            ["AWS_REGION"] = Moto.Region,
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            ["AWS_ENDPOINT_URL_S3"] = Moto.Endpoint,
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = Moto.Endpoint,
+            ["AWS_ENDPOINT_URL_KMS"] = Moto.Endpoint,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+            ["S3_FORCE_PATH_STYLE"] = "true",
+        });
         return running;
     }
+
+    /// <summary>
+    /// Hands the process one invocation (deadline a minute away) and waits for its outcome, at
+    /// most <paramref name="timeout"/>: a process that dies or hangs fails the test instead of stalling it.
+    /// </summary>
+    public Task<InvocationOutcome> InvokeAsync(string requestId, byte[] payload, TimeSpan timeout, string? traceId = null) =>
+        Runtime.InvokeAsync(new PendingInvocation(requestId, payload, TimeProvider.System.GetUtcNow().AddMinutes(1), traceId,
+            $"arn:aws:lambda:{Moto.Region}:123456789012:function:test-{_function}:live")).WaitAsync(timeout);
 
     /// <summary>
     /// Waits until the output satisfies <paramref name="done"/>: the process writes a line before
@@ -107,32 +107,24 @@ public sealed class BootstrapProcess : IDisposable
         }
     }
 
-    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+    public Task WaitForExitAsync(TimeSpan timeout) => _instance.Exited.WaitAsync(timeout);
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
+        _instance.Dispose();
+        await _server.DisposeAsync();
     }
 
-    private void Append(string? line)
+    private void Append(string line)
     {
-        if (line is not null)
+        TaskCompletionSource changed;
+        lock (_output)
         {
-            TaskCompletionSource changed;
-            lock (_output)
-            {
-                _output.AppendLine(line);
-                changed = _changed;
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.SetResult();
+            _output.AppendLine(line);
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        changed.SetResult();
     }
 }

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
+using Functions.DynamoDbStreams;
 
 namespace Functions.TestSupport;
 
@@ -33,6 +34,13 @@ public static class Moto
     public static AmazonDynamoDBClient DynamoDb() => new(Credentials, new AmazonDynamoDBConfig
     {
         ServiceURL = Endpoint,
+        AuthenticationRegion = Region,
+    });
+
+    /// <summary>The one DynamoDB Streams client (tools/DynamoDbStreams), signing as the SDK's clients do.</summary>
+    public static DynamoDbStreamsClient DynamoDbStreams() => new(Credentials, new DynamoDbStreamsConfig
+    {
+        ServiceUrl = new Uri(Endpoint),
         AuthenticationRegion = Region,
     });
 

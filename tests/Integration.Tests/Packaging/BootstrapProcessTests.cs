@@ -10,7 +10,7 @@ namespace Functions.Integration.Tests.Packaging;
 
 /// <summary>
 /// The packaged <c>bootstrap</c> of ListObjects (scripts/package.sh; scripts/test.sh packages
-/// Native AOT for linux-x64) run as a process against the fake Runtime API, with moto behind it.
+/// Native AOT for linux-x64) run as a process behind the local cloud's Runtime API, with moto behind it.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed partial class BootstrapProcessTests
@@ -24,15 +24,14 @@ public sealed partial class BootstrapProcessTests
         var bucket = await Moto.CreateBucketAsync(s3, "bootstrap");
         var alice = TenantResolver.Resolve(ApiRequests.Iam(ApiRequests.AliceArn), out _)!;
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = alice.ObjectRoot + "reports/q3.csv", ContentBody = "a,b\n1,2\n" });
-        await using var runtimeApi = new FakeRuntimeApi();
-        using var process = BootstrapProcess.Start("ListObjects", runtimeApi, new Dictionary<string, string> { ["DATA_BUCKET"] = bucket });
+        await using var process = await BootstrapProcess.StartAsync("ListObjects", new Dictionary<string, string> { ["DATA_BUCKET"] = bucket });
         var request = ApiRequests.Create("GET /objects", rawQueryString: "prefix=reports%2F", requestId: "proc-1");
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
 
-        var result = await runtimeApi.InvokeAsync(new FakeInvocation("lambda-req-1", payload)).WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await process.InvokeAsync("lambda-req-1", payload, TimeSpan.FromSeconds(60));
 
-        result.IsError.Should().BeFalse(result.BodyText);
-        var response = JsonSerializer.Deserialize(result.Body, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+        result.IsSuccess.Should().BeTrue(result.PayloadText);
+        var response = JsonSerializer.Deserialize(result.Payload, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
         response.StatusCode.Should().Be(200, response.Body);
         using var body = JsonDocument.Parse(response.Body!);
         body.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("key").GetString())
@@ -43,13 +42,12 @@ public sealed partial class BootstrapProcessTests
     [Fact]
     public async Task Bootstrap_MissingConfiguration_ReportsInitErrorAndExits()
     {
-        await using var runtimeApi = new FakeRuntimeApi();
-        using var process = BootstrapProcess.Start("ListObjects", runtimeApi, new Dictionary<string, string>());
+        await using var process = await BootstrapProcess.StartAsync("ListObjects", new Dictionary<string, string>());
 
-        var initError = await runtimeApi.InitError.WaitAsync(TimeSpan.FromSeconds(60));
+        var initError = await process.Runtime.InitError.WaitAsync(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
-        initError.BodyText.Should().Contain("DATA_BUCKET");
+        initError.Document.Should().Contain("DATA_BUCKET");
         process.ExitCode.Should().NotBe(0);
     }
 

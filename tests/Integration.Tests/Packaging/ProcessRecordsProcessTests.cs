@@ -18,15 +18,13 @@ public sealed class ProcessRecordsProcessTests : IAsyncLifetime
 {
     private static readonly int StreamBatchSize = ManifestStreamBatchSize();
     private FilesHarness _files = null!;
-    private FakeRuntimeApi _runtimeApi = null!;
     private BootstrapProcess _process = null!;
     private int _invocations;
 
     public async Task InitializeAsync()
     {
         _files = await FilesHarness.CreateAsync();
-        _runtimeApi = new FakeRuntimeApi();
-        _process = BootstrapProcess.Start("ProcessRecords", _runtimeApi, new Dictionary<string, string>
+        _process = await BootstrapProcess.StartAsync("ProcessRecords", new Dictionary<string, string>
         {
             ["EVENTS_TABLE"] = _files.Env.Settings.TableName,
             ["DATA_BUCKET"] = _files.Env.Settings.BucketName,
@@ -36,8 +34,7 @@ public sealed class ProcessRecordsProcessTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _process.Dispose();
-        await _runtimeApi.DisposeAsync();
+        await _process.DisposeAsync();
         await _files.DisposeAsync();
     }
 
@@ -126,10 +123,9 @@ public sealed class ProcessRecordsProcessTests : IAsyncLifetime
 
     private async Task<BatchResponse> InvokeAsync(string lambdaEvent)
     {
-        var result = await _runtimeApi.InvokeAsync(new FakeInvocation($"inv-{++_invocations}", Encoding.UTF8.GetBytes(lambdaEvent)))
-            .WaitAsync(TimeSpan.FromSeconds(120));
-        result.IsError.Should().BeFalse(result.BodyText + _process.Output);
-        return JsonSerializer.Deserialize(result.Body, EventsJsonContext.Default.BatchResponse)!;
+        var result = await _process.InvokeAsync($"inv-{++_invocations}", Encoding.UTF8.GetBytes(lambdaEvent), TimeSpan.FromSeconds(120));
+        result.IsSuccess.Should().BeTrue(result.PayloadText + _process.Output);
+        return JsonSerializer.Deserialize(result.Payload, EventsJsonContext.Default.BatchResponse)!;
     }
 
     private static int ManifestStreamBatchSize()

@@ -15,15 +15,13 @@ namespace Functions.Integration.Tests.Packaging;
 public sealed class QueryFilesProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private QueryHarness _query = null!;
-    private FakeRuntimeApi _runtimeApi = null!;
     private BootstrapProcess _process = null!;
     private int _invocations;
 
     public async Task InitializeAsync()
     {
         _query = await QueryHarness.CreateAsync();
-        _runtimeApi = new FakeRuntimeApi();
-        _process = BootstrapProcess.Start("QueryFiles", _runtimeApi, new Dictionary<string, string>
+        _process = await BootstrapProcess.StartAsync("QueryFiles", new Dictionary<string, string>
         {
             ["EVENTS_TABLE"] = _query.Files.Env.Settings.TableName,
             ["DATA_BUCKET"] = _query.Files.Env.Settings.BucketName,
@@ -34,8 +32,7 @@ public sealed class QueryFilesProcessTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task DisposeAsync()
     {
-        _process.Dispose();
-        await _runtimeApi.DisposeAsync();
+        await _process.DisposeAsync();
         await _query.DisposeAsync();
     }
 
@@ -137,8 +134,8 @@ public sealed class QueryFilesProcessTests(ITestOutputHelper output) : IAsyncLif
 
         var request = ApiRequests.Create("POST /query", body: body, headers: headers, requestId: $"proc-{++_invocations}");
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
-        var result = await _runtimeApi.InvokeAsync(new FakeInvocation($"inv-{_invocations}", payload, TraceId: traceId)).WaitAsync(TimeSpan.FromSeconds(120));
-        result.IsError.Should().BeFalse(result.BodyText + _process.Output);
-        return JsonSerializer.Deserialize(result.Body, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
+        var result = await _process.InvokeAsync($"inv-{_invocations}", payload, TimeSpan.FromSeconds(120), traceId);
+        result.IsSuccess.Should().BeTrue(result.PayloadText + _process.Output);
+        return JsonSerializer.Deserialize(result.Payload, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyResponse)!;
     }
 }

@@ -4,28 +4,37 @@ using Functions.LambdaKit.Http;
 using Functions.LambdaKit.Logging;
 using Functions.LambdaKit.Metrics;
 using Functions.LambdaKit.Runtime;
+using Functions.LocalCloud.Lambda;
 using Functions.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.LambdaKit.Tests.Runtime;
 
+// The runtime loop in this process against the local cloud's own Runtime API (an execution
+// environment of tools/LocalCloud.Lambda, the emulator's rules and all), over real HTTP.
 // One class on purpose: the runtime sets the process-wide _X_AMZN_TRACE_ID, and xunit runs a
 // class's tests one after another.
 public sealed class LambdaRuntimeTests : IAsyncLifetime
 {
+    private const string DefaultArn = "arn:aws:lambda:us-east-1:123456789012:function:test:live";
     private static readonly FunctionInfo Function = new("orders", "7", 512, "/aws/lambda/orders", "2026/11/21/[7]abc");
-    private readonly FakeRuntimeApi _api = new();
     private readonly LogCapture _logs = new();
     private readonly CancellationTokenSource _stop = new();
+    private RuntimeApiServer _server = null!;
+    private ExecutionEnvironment _runtime = null!;
     private Task<int> _run = Task.FromResult(0);
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync()
+    {
+        _server = await RuntimeApiServer.StartAsync();
+        _runtime = _server.CreateEnvironment("orders");
+    }
 
     public async Task DisposeAsync()
     {
         await _stop.CancelAsync();
         await _run.WaitAsync(TimeSpan.FromSeconds(30));
-        await _api.DisposeAsync();
+        await _server.DisposeAsync();
         _stop.Dispose();
     }
 
@@ -39,11 +48,11 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return Task.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes("echo:" + Encoding.UTF8.GetString(payload.Span)));
         }));
 
-        var result = await Invoke(new FakeInvocation("req-1", Encoding.UTF8.GetBytes("hello"),
-            InvokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:orders:live"));
+        var result = await Invoke("req-1", Encoding.UTF8.GetBytes("hello"),
+            arn: "arn:aws:lambda:eu-west-1:123456789012:function:orders:live");
 
-        result.IsError.Should().BeFalse();
-        result.BodyText.Should().Be("echo:hello");
+        result.IsSuccess.Should().BeTrue();
+        result.PayloadText.Should().Be("echo:hello");
         seen!.AwsRequestId.Should().Be("req-1");
         seen.FunctionName.Should().Be("orders");
         seen.FunctionVersion.Should().Be("7");
@@ -61,17 +70,17 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             ? throw new InvalidOperationException("boom")
             : Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray())));
 
-        var failed = await Invoke(new FakeInvocation("req-err", "{}"u8.ToArray()));
-        var next = await Invoke(new FakeInvocation("req-ok", "{}"u8.ToArray()));
+        var failed = await Invoke("req-err", "{}"u8.ToArray());
+        var next = await Invoke("req-ok", "{}"u8.ToArray());
 
-        failed.IsError.Should().BeTrue();
-        failed.ErrorTypeHeader.Should().Be("InvalidOperationException");
-        using var error = JsonDocument.Parse(failed.Body);
+        failed.Kind.Should().Be(OutcomeKind.FunctionError);
+        failed.ErrorType.Should().Be("InvalidOperationException", "the Lambda-Runtime-Function-Error-Type header");
+        using var error = JsonDocument.Parse(failed.Payload);
         error.RootElement.GetProperty("errorMessage").GetString().Should().Be("boom");
         error.RootElement.GetProperty("errorType").GetString().Should().Be("InvalidOperationException");
         error.RootElement.GetProperty("stackTrace").EnumerateArray().Should().NotBeEmpty();
-        next.IsError.Should().BeFalse();
-        next.BodyText.Should().Be("{}");
+        next.IsSuccess.Should().BeTrue();
+        next.PayloadText.Should().Be("{}");
         _logs.Lines.Should().Contain(line =>
             line.GetProperty("level").GetString() == "Error" &&
             line.GetProperty("function_request_id").GetString() == "req-err");
@@ -83,11 +92,11 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         var run = Start(_ => throw new InvalidOperationException("The environment variable DATA_BUCKET is not set."));
 
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(30));
-        var initError = await _api.InitError.WaitAsync(TimeSpan.FromSeconds(5));
+        var initError = await _runtime.InitError.WaitAsync(TimeSpan.FromSeconds(5));
 
         exitCode.Should().Be(1);
-        initError.ErrorTypeHeader.Should().Be("InvalidOperationException");
-        using var error = JsonDocument.Parse(initError.Body);
+        initError.ErrorType.Should().Be("InvalidOperationException");
+        using var error = JsonDocument.Parse(initError.Document);
         error.RootElement.GetProperty("errorMessage").GetString().Should().Contain("DATA_BUCKET");
     }
 
@@ -108,8 +117,8 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         }), time);
         const string trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 
-        await Invoke(new FakeInvocation("req-t", "{}"u8.ToArray(),
-            DeadlineMs: now.AddMilliseconds(5250).ToUnixTimeMilliseconds(), TraceId: trace));
+        await Invoke("req-t", "{}"u8.ToArray(),
+            deadline: now.AddMilliseconds(5250), traceId: trace);
 
         remaining.Should().Be(TimeSpan.FromMilliseconds(5250));
         traceEnvironment.Should().Be(trace);
@@ -140,14 +149,13 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return "{\"stopped\":true}"u8.ToArray();
         }), time);
 
-        var invocation = _api.InvokeAsync(new FakeInvocation("req-deadline", "{}"u8.ToArray(),
-            DeadlineMs: time.GetUtcNow().AddMilliseconds(4000).ToUnixTimeMilliseconds()));
+        var invocation = _runtime.InvokeAsync(new PendingInvocation("req-deadline", "{}"u8.ToArray(), time.GetUtcNow().AddMilliseconds(4000), null, DefaultArn));
         await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromMilliseconds(3500));
         var result = await invocation.WaitAsync(TimeSpan.FromSeconds(30));
 
-        result.IsError.Should().BeFalse();
-        result.BodyText.Should().Be("{\"stopped\":true}");
+        result.IsSuccess.Should().BeTrue();
+        result.PayloadText.Should().Be("{\"stopped\":true}");
         remainingAtCancel.Should().Be(TimeSpan.FromMilliseconds(500), "the token fires while there is still time to answer");
     }
 
@@ -157,33 +165,35 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         _ = Start(_ => new DelegateHandler((_, context) =>
             Task.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(context.CancellationToken.CanBeCanceled.ToString()))));
 
-        var result = await Invoke(new FakeInvocation("req-far", "{}"u8.ToArray(),
-            DeadlineMs: DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
+        var result = await Invoke("req-far", "{}"u8.ToArray(),
+            deadline: DateTimeOffset.MaxValue);
 
-        result.IsError.Should().BeFalse();
-        result.BodyText.Should().Be("True");
+        result.IsSuccess.Should().BeTrue();
+        result.PayloadText.Should().Be("True");
     }
 
     [Fact]
     public async Task RunAsync_ResponseOverTheLimit_LeavesTheFailureToLambdaAndKeepsServing()
     {
         _ = Start(_ => new DelegateHandler((payload, _) => Task.FromResult<ReadOnlyMemory<byte>>(
-            payload.Span.SequenceEqual("big"u8) ? new byte[_api.MaxResponseBytes + 1] : "{}"u8.ToArray())));
+            payload.Span.SequenceEqual("big"u8) ? new byte[_runtime.MaxResponseBytes + 1] : "{}"u8.ToArray())));
 
-        var big = await Invoke(new FakeInvocation("req-big", "big"u8.ToArray()));
-        var next = await Invoke(new FakeInvocation("req-after", "small"u8.ToArray()));
+        var big = await Invoke("req-big", "big"u8.ToArray());
+        var next = await Invoke("req-after", "small"u8.ToArray());
 
-        big.IsError.Should().BeTrue("Lambda fails the invocation when it refuses the response");
-        big.ErrorTypeHeader.Should().Be("Function.ResponseSizeTooLarge");
-        _api.LatePosts.Should().Be(0, "after a 413 the invocation has ended: posting /error would be refused with 403");
-        next.IsError.Should().BeFalse("the runtime neither exits nor stops serving");
+        _runtime.MaxResponseBytes.Should().Be(6 * 1024 * 1024 + 100, "the emulator's limit, not a smaller one for the test");
+        big.IsSuccess.Should().BeFalse("Lambda fails the invocation when it refuses the response");
+        big.Kind.Should().Be(OutcomeKind.ResponseTooLarge);
+        big.ErrorType.Should().Be("Function.ResponseSizeTooLarge");
+        _runtime.LatePosts.Should().Be(0, "after a 413 the invocation has ended: posting /error would be refused with 403");
+        next.IsSuccess.Should().BeTrue("the runtime neither exits nor stops serving");
         _logs.Text.Should().Contain("exceeds the Lambda response payload limit");
     }
 
     [Fact]
     public async Task RunAsync_NextAnswers500_ExitsWithTwo()
     {
-        _api.NextStatus = 500;
+        _runtime.NextFailureStatus = 500;
         var run = Start(_ => new DelegateHandler((_, _) => Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray())));
 
         (await run.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(2);
@@ -208,8 +218,8 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray());
         }));
 
-        await Invoke(new FakeInvocation("req-a", "{}"u8.ToArray()));
-        await Invoke(new FakeInvocation("req-b", "{}"u8.ToArray()));
+        await Invoke("req-a", "{}"u8.ToArray());
+        await Invoke("req-b", "{}"u8.ToArray());
 
         var working = _logs.Lines.Where(l => l.GetProperty("message").GetString() == "working").ToList();
         working.Select(l => l.GetProperty("function_request_id").GetString()).Should().Equal("req-a", "req-b");
@@ -230,8 +240,8 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             return Task.FromResult<ReadOnlyMemory<byte>>("{}"u8.ToArray());
         }));
 
-        await Invoke(new FakeInvocation("req-1", "{}"u8.ToArray(), TraceId: "Root=1-5f0c-abc;Parent=1;Sampled=1"));
-        await Invoke(new FakeInvocation("req-2", "{}"u8.ToArray(), TraceId: "Root=1-5f0c-def;Parent=1;Sampled=1"));
+        await Invoke("req-1", "{}"u8.ToArray(), traceId: "Root=1-5f0c-abc;Parent=1;Sampled=1");
+        await Invoke("req-2", "{}"u8.ToArray(), traceId: "Root=1-5f0c-def;Parent=1;Sampled=1");
 
         var requests = _logs.Lines.Where(l => l.GetProperty("message").GetString() == "request").ToList();
         requests.Select(l => l.GetProperty("function_request_id").GetString()).Should().Equal("req-1", "req-2");
@@ -263,7 +273,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
             throw new InvalidDataException("bad");
         }));
 
-        await Invoke(new FakeInvocation("req-x", "{}"u8.ToArray()));
+        await Invoke("req-x", "{}"u8.ToArray());
 
         var request = _logs.Lines.Should().ContainSingle(l => l.GetProperty("message").GetString() == "request").Subject;
         request.GetProperty("status").GetString().Should().Be("error");
@@ -282,7 +292,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         var request = ApiRequests.Create("GET /events/{id}", pathParameters: new() { ["id"] = "e-1" });
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
 
-        await Invoke(new FakeInvocation("req-h", payload));
+        await Invoke("req-h", payload);
 
         var line = _logs.Lines.Should().ContainSingle(l => l.GetProperty("message").GetString() == "request").Subject;
         line.GetProperty("route").GetString().Should().Be("GET /events/{id}");
@@ -303,14 +313,14 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         _run = LambdaRuntime.RunAsync<HelloFunction>(Options(), _stop.Token);
         var payload = JsonSerializer.SerializeToUtf8Bytes(ApiRequests.Create("GET /hello"), HttpApiJsonContext.Default.APIGatewayHttpApiV2ProxyRequest);
 
-        var first = await Invoke(new FakeInvocation("req-1", payload));
-        var second = await Invoke(new FakeInvocation("req-2", payload));
+        var first = await Invoke("req-1", payload);
+        var second = await Invoke("req-2", payload);
 
         HelloFunction.Built.Should().Be(1, "the handler is built once, in the init phase");
-        using var response = JsonDocument.Parse(second.Body);
+        using var response = JsonDocument.Parse(second.Payload);
         response.RootElement.GetProperty("statusCode").GetInt32().Should().Be(200);
         response.RootElement.GetProperty("body").GetString().Should().Be("{\"hello\":\"world\"}");
-        first.IsError.Should().BeFalse();
+        first.IsSuccess.Should().BeTrue();
         _logs.Lines.Should().Contain(l => l.GetProperty("message").GetString() == "request" && l.GetProperty("route").GetString() == "GET /hello",
             "HttpApiFunction wraps the handler");
     }
@@ -321,11 +331,11 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         var run = _run = LambdaRuntime.RunAsync<UnconfiguredFunction>(Options(), _stop.Token);
 
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(30));
-        var initError = await _api.InitError.WaitAsync(TimeSpan.FromSeconds(5));
+        var initError = await _runtime.InitError.WaitAsync(TimeSpan.FromSeconds(5));
 
         exitCode.Should().Be(1);
-        initError.ErrorTypeHeader.Should().Be("InvalidOperationException", "the constructor's own failure, not the wrapper new T() puts around it");
-        using var error = JsonDocument.Parse(initError.Body);
+        initError.ErrorType.Should().Be("InvalidOperationException", "the constructor's own failure, not the wrapper new T() puts around it");
+        using var error = JsonDocument.Parse(initError.Document);
         error.RootElement.GetProperty("errorMessage").GetString().Should().Contain("EVENTS_TABLE");
     }
 
@@ -334,22 +344,24 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
     {
         _run = LambdaRuntime.RunAsync<LoggingFunction>(Options(), _stop.Token);
 
-        var result = await Invoke(new FakeInvocation("req-l", "{}"u8.ToArray()));
+        var result = await Invoke("req-l", "{}"u8.ToArray());
 
-        result.BodyText.Should().Be("logged");
+        result.PayloadText.Should().Be("logged");
         _logs.Lines.Should().Contain(l => l.GetProperty("message").GetString() == "from the handler");
     }
 
-    // Bounded, so a runtime that dies or hangs fails the test instead of stalling the run.
-    private Task<FakeInvocationResult> Invoke(FakeInvocation invocation) =>
-        _api.InvokeAsync(invocation).WaitAsync(TimeSpan.FromSeconds(30));
+    // Bounded, so a runtime that dies or hangs fails the test instead of stalling the run. The
+    // deadline is a minute away unless the test says otherwise.
+    private Task<InvocationOutcome> Invoke(string requestId, byte[] payload, DateTimeOffset? deadline = null, string? traceId = null, string arn = DefaultArn) =>
+        _runtime.InvokeAsync(new PendingInvocation(requestId, payload, deadline ?? TimeProvider.System.GetUtcNow().AddMinutes(1), traceId, arn))
+            .WaitAsync(TimeSpan.FromSeconds(30));
 
     private Task<int> Start(Func<LambdaLogger, ILambdaHandler> factory, TimeProvider? time = null) =>
         _run = LambdaRuntime.RunAsync(factory, Options(time), _stop.Token);
 
     private LambdaRuntimeOptions Options(TimeProvider? time = null) => new()
     {
-        RuntimeApi = _api.Address,
+        RuntimeApi = _server.AddressOf(_runtime),
         Function = Function,
         Logger = _logs.Logger,
         MetricsNamespace = "Functions/test",

@@ -1,8 +1,10 @@
 using System.Text;
+using Amazon.Runtime;
 using Functions.LocalCloud.Auth.Credentials;
 using Functions.LocalCloud.Auth.Iam;
 using Functions.LocalCloud.Auth.Moto;
 using Functions.LocalCloud.Auth.SigV4;
+using Functions.LocalCloud.Auth.Tests.SigV4;
 using MotoServer = Functions.TestSupport.Moto;
 
 namespace Functions.LocalCloud.Auth.Tests.Moto;
@@ -215,8 +217,10 @@ public sealed class MotoIamStateTests : IClassFixture<MotoIamWorld>, IDisposable
     private async Task<PolicyDecision> DecisionAsync(string accessKeyId, string method) =>
         (await EvaluateAsync(accessKeyId, _world.Arn(method, "/events"))).Decision;
 
+    // Signed by AWSSDK.Core's signer, independent of the verifier the authorizer runs.
     private static IncomingRequest Sign(string key, string secret, string? token, string method, string path) =>
-        SigV4Signer.SignWithHeader(
-            IncomingRequest.WithBody(method, path, "", [new("Host", "local.execute-api.localhost:4510"), new("Content-Type", "application/json")], Encoding.UTF8.GetBytes("{}")),
-            new SigningCredentials(key, secret, token), MotoServer.Region, "execute-api", TimeProvider.System.GetUtcNow());
+        SdkSigner.SignWithHeader(
+            new UnsignedRequest(method, path, "", [new("Host", "local.execute-api.localhost:4510"), new("Content-Type", "application/json")], Encoding.UTF8.GetBytes("{}")),
+            token is null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token),
+            MotoServer.Region, "execute-api", TimeProvider.System.GetUtcNow());
 }

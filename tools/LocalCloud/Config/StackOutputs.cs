@@ -48,6 +48,12 @@ internal sealed class StackOutputs
             ? output.GetProperty("value").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
             : new Dictionary<string, string>();
 
+    /// <summary>
+    /// The stack's account: the one in its event source ARNs (moto's default account when the
+    /// stack has none), for the execute-api and function ARNs the local cloud builds.
+    /// </summary>
+    public string AccountId => EventSources.FirstOrDefault()?.EventSourceArn.Split(':')[4] ?? "123456789012";
+
     /// <summary>An output's value as text (null when absent or null).</summary>
     public string? Text(string name) =>
         _root.TryGetProperty(name, out var output) && output.GetProperty("value").ValueKind == JsonValueKind.String

@@ -16,14 +16,17 @@ namespace Functions.LocalCloud.Events;
 /// applies it on receive) moves a message to its dead-letter queue after <c>maxReceiveCount</c>.
 /// One poller reads the queue: Lambda starts five and scales them with the backlog, but moto's
 /// SQS is not safe for concurrent receives (with five, a message was seen stranded in flight
-/// for good after its last failed receive), so the local cloud keeps to one.
+/// for good after its last failed receive), so the local cloud keeps to one. A fault (an SQS
+/// error, say) restarts it (<see cref="SupervisedPoller"/>); a batch it had not deleted comes
+/// back after the visibility timeout, so nothing is lost.
 /// </summary>
 internal sealed class QueuePoller(
     EventSourceSettings settings,
     IAmazonSQS sqs,
-    FunctionHost function,
+    IFunctionInvoker function,
+    PollerBackoff backoff,
     TimeProvider time,
-    LocalLog log)
+    LocalLog log) : SupervisedPoller("queue", settings.FunctionName, backoff, time, log)
 {
     /// <summary>How many batches are read at once (see the class remarks).</summary>
     public const int ConcurrentPollers = 1;
@@ -33,11 +36,11 @@ internal sealed class QueuePoller(
     /// <summary>Messages deleted after the function handled them.</summary>
     public long MessagesDone => Interlocked.Read(ref _messagesDone);
 
-    public async Task RunAsync(CancellationToken stopping)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
         var url = await QueueUrls.FromArnAsync(sqs, settings.EventSourceArn, stopping);
         var attributes = await sqs.GetQueueAttributesAsync(url, ["VisibilityTimeout", "RedrivePolicy"], stopping);
-        log.Write("poller-started", ("kind", "queue"), ("function", settings.FunctionName), ("queue", url), ("batch_size", settings.BatchSize),
+        Log.Write("poller-started", ("kind", "queue"), ("function", settings.FunctionName), ("queue", url), ("batch_size", settings.BatchSize),
             ("pollers", ConcurrentPollers), ("visibility_timeout_s", attributes.VisibilityTimeout),
             ("redrive_policy", attributes.Attributes.GetValueOrDefault("RedrivePolicy")));
         await Task.WhenAll(Enumerable.Range(0, ConcurrentPollers).Select(_ => PollAsync(url, stopping)));
@@ -47,47 +50,40 @@ internal sealed class QueuePoller(
     {
         while (!stopping.IsCancellationRequested)
         {
-            try
+            var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest
             {
-                var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest
-                {
-                    QueueUrl = url,
-                    MaxNumberOfMessages = Math.Min(settings.BatchSize, 10),
-                    WaitTimeSeconds = 1,
-                    MessageSystemAttributeNames = ["All"],
-                    MessageAttributeNames = ["All"],
-                }, stopping);
-                if (received.Messages is not { Count: > 0 } messages)
-                {
-                    continue;
-                }
-
-                var outcome = await function.InvokeAsync(Event(messages), waitForCapacity: true, traceId: null, stopping);
-                var result = BatchResult.From(outcome, settings.ReportBatchItemFailures);
-                var done = result.FailedWhole ? [] : messages.Where(m => !result.FailedItems.Contains(m.MessageId)).ToList();
-                if (done.Count > 0)
-                {
-                    await sqs.DeleteMessageBatchAsync(url, [.. done.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle))], stopping);
-                    Interlocked.Add(ref _messagesDone, done.Count);
-                }
-
-                log.Write("batch-done", ("kind", "queue"), ("function", settings.FunctionName), ("received", messages.Count), ("deleted", done.Count),
-                    ("deleted_ids", string.Join(',', done.Select(m => m.MessageId))));
-
-                if (done.Count < messages.Count)
-                {
-                    log.Write("batch-failed", ("kind", "queue"), ("function", settings.FunctionName), ("messages", messages.Count - done.Count),
-                        ("whole", result.FailedWhole), ("error", outcome.ErrorType));
-                }
+                QueueUrl = url,
+                MaxNumberOfMessages = Math.Min(settings.BatchSize, 10),
+                WaitTimeSeconds = 1,
+                MessageSystemAttributeNames = ["All"],
+                MessageAttributeNames = ["All"],
+            }, stopping);
+            MarkProgress();
+            if (received.Messages is not { Count: > 0 } messages)
+            {
+                continue;
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+
+            var outcome = await function.InvokeAsync(Event(messages), waitForCapacity: true, traceId: null, stopping);
+
+            // An outcome from an instance ended by shutdown says nothing: the batch comes back
+            // after the visibility timeout.
+            stopping.ThrowIfCancellationRequested();
+            var result = BatchResult.From(outcome, settings.ReportBatchItemFailures);
+            var done = result.FailedWhole ? [] : messages.Where(m => !result.FailedItems.Contains(m.MessageId)).ToList();
+            if (done.Count > 0)
             {
-                return;
+                await sqs.DeleteMessageBatchAsync(url, [.. done.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ReceiptHandle))], stopping);
+                Interlocked.Add(ref _messagesDone, done.Count);
             }
-            catch (Exception exception) when (exception is AmazonSQSException or HttpRequestException)
+
+            Log.Write("batch-done", ("kind", "queue"), ("function", settings.FunctionName), ("received", messages.Count), ("deleted", done.Count),
+                ("deleted_ids", string.Join(',', done.Select(m => m.MessageId))));
+
+            if (done.Count < messages.Count)
             {
-                log.Write("poller-error", ("kind", "queue"), ("function", settings.FunctionName), ("error", exception.Message));
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stopping);
+                Log.Write("batch-failed", ("kind", "queue"), ("function", settings.FunctionName), ("messages", messages.Count - done.Count),
+                    ("whole", result.FailedWhole), ("error", outcome.ErrorType));
             }
         }
     }

@@ -17,9 +17,16 @@ internal sealed record ScheduleDefinition(string Name, string Expression, string
 /// Runs a schedule's target on its rate, as EventBridge Scheduler invokes a Lambda function:
 /// asynchronously, so a failed run is retried twice (Lambda's asynchronous retries, the stack's
 /// setting) and then sent to the dead-letter queue. Only <c>rate(…)</c> expressions run
-/// locally; a <c>cron(…)</c> schedule is logged and left alone (docs/local-cloud.md).
+/// locally; a <c>cron(…)</c> schedule is logged and left alone (docs/local-cloud.md). A fault
+/// (the dead-letter send failing, say) restarts it (<see cref="SupervisedPoller"/>).
 /// </summary>
-internal sealed partial class ScheduleRunner(ScheduleDefinition schedule, FunctionHost function, IAmazonSQS sqs, TimeProvider time, LocalLog log)
+internal sealed partial class ScheduleRunner(
+    ScheduleDefinition schedule,
+    IFunctionInvoker function,
+    IAmazonSQS sqs,
+    PollerBackoff backoff,
+    TimeProvider time,
+    LocalLog log) : SupervisedPoller("schedule", function.Name, backoff, time, log)
 {
     private const int AsyncRetries = 2;
 
@@ -41,29 +48,24 @@ internal sealed partial class ScheduleRunner(ScheduleDefinition schedule, Functi
         };
     }
 
-    public async Task RunAsync(CancellationToken stopping)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
         if (Interval(schedule.Expression) is not { } interval)
         {
-            log.Write("schedule-skipped", ("schedule", schedule.Name), ("expression", schedule.Expression), ("reason", "only rate(...) runs locally"));
+            Log.Write("schedule-skipped", ("schedule", schedule.Name), ("expression", schedule.Expression), ("reason", "only rate(...) runs locally"));
             return;
         }
 
-        log.Write("schedule-started", ("schedule", schedule.Name), ("expression", schedule.Expression), ("function", function.Function.Name));
-        try
+        Log.Write("schedule-started", ("schedule", schedule.Name), ("expression", schedule.Expression), ("function", function.Name));
+        while (!stopping.IsCancellationRequested)
         {
-            while (!stopping.IsCancellationRequested)
-            {
-                await Task.Delay(interval, time, stopping);
-                await FireAsync(stopping);
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            await Task.Delay(interval, Time, stopping);
+            await FireAsync(stopping);
+            MarkProgress();
         }
     }
 
-    /// <summary>Runs the target now (also what the local cloud's "run schedule" call does).</summary>
+    /// <summary>Runs the target now: the function, its retries, then the dead-letter queue.</summary>
     public async Task<InvocationOutcome> FireAsync(CancellationToken stopping)
     {
         var payload = Encoding.UTF8.GetBytes(schedule.Input);
@@ -71,7 +73,8 @@ internal sealed partial class ScheduleRunner(ScheduleDefinition schedule, Functi
         for (var attempt = 0; attempt <= AsyncRetries; attempt++)
         {
             outcome = await function.InvokeAsync(payload, waitForCapacity: true, traceId: null, stopping);
-            log.Write("schedule-fired", ("schedule", schedule.Name), ("attempt", attempt + 1), ("outcome", outcome.Kind.ToString()));
+            stopping.ThrowIfCancellationRequested();
+            Log.Write("schedule-fired", ("schedule", schedule.Name), ("attempt", attempt + 1), ("outcome", outcome.Kind.ToString()));
             if (outcome.IsSuccess)
             {
                 return outcome;
@@ -81,7 +84,7 @@ internal sealed partial class ScheduleRunner(ScheduleDefinition schedule, Functi
         if (schedule.DeadLetterArn is { } dlq)
         {
             await sqs.SendMessageAsync(await QueueUrls.FromArnAsync(sqs, dlq, stopping), schedule.Input, stopping);
-            log.Write("schedule-dead-lettered", ("schedule", schedule.Name), ("dead_letter_queue", dlq));
+            Log.Write("schedule-dead-lettered", ("schedule", schedule.Name), ("dead_letter_queue", dlq));
         }
 
         return outcome;

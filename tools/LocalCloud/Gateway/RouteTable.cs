@@ -12,6 +12,21 @@ internal sealed class RouteTable
 {
     private readonly List<(string Method, string[] Segments, string Key, string Function)> _routes = [];
 
+    /// <summary>Every route of every function of the manifest.</summary>
+    public static RouteTable From(IEnumerable<Config.ManifestFunction> manifest)
+    {
+        var routes = new RouteTable();
+        foreach (var function in manifest)
+        {
+            foreach (var route in function.Routes)
+            {
+                routes.Add(route, function.Name);
+            }
+        }
+
+        return routes;
+    }
+
     /// <summary>Adds <c>"METHOD /path/{param}"</c> for a function.</summary>
     public void Add(string routeKey, string function)
     {

@@ -1,6 +1,7 @@
 using Functions.LocalCloud.Auth;
 using Functions.LocalCloud.Auth.Moto;
 using Functions.LocalCloud.Auth.SigV4;
+using Functions.LocalCloud.Lambda;
 
 namespace Functions.LocalCloud.Gateway;
 

@@ -8,43 +8,59 @@ namespace Functions.LocalCloud.Lambda;
 /// throttled; an event source waits), an invocation past its timeout stops its instance, and
 /// an instance that crashes or fails its init is replaced by a fresh one on the next request.
 /// </summary>
-internal sealed class FunctionHost : IDisposable
+public sealed class FunctionHost : IFunctionInvoker, IDisposable
 {
     private readonly ConcurrentBag<FunctionInstance> _idle = [];
-    private readonly ConcurrentDictionary<string, FunctionInstance> _instances;
+    private readonly ConcurrentDictionary<string, FunctionInstance> _instances = new();
     private readonly SemaphoreSlim _slots;
-    private readonly IReadOnlyDictionary<string, string> _baseEnvironment;
+    private readonly RuntimeApiEndpoint _runtimeApi;
     private readonly string _runtimeApiHost;
+    private readonly IReadOnlyDictionary<string, string> _baseEnvironment;
+    private readonly string _invokedFunctionArn;
     private readonly TimeProvider _time;
     private readonly LocalLog _log;
+    private int _instancesStarted;
 
+    /// <summary>A host for <paramref name="function"/>; it starts no instance until the first invocation.</summary>
+    /// <param name="function">What to run.</param>
+    /// <param name="runtimeApi">The Runtime API that serves the instances.</param>
+    /// <param name="runtimeApiHost">Where <paramref name="runtimeApi"/> listens: <c>127.0.0.1:{port}</c>.</param>
+    /// <param name="baseEnvironment">What every process gets besides the function's own variables (PATH, AWS endpoints, …).</param>
+    /// <param name="invokedFunctionArn">The ARN the runtime is told it was invoked as (<c>Lambda-Runtime-Invoked-Function-Arn</c>).</param>
+    /// <param name="time">The clock for deadlines and limits.</param>
+    /// <param name="log">The local cloud's log.</param>
     public FunctionHost(
         FunctionDefinition function,
-        ConcurrentDictionary<string, FunctionInstance> instances,
-        IReadOnlyDictionary<string, string> baseEnvironment,
+        RuntimeApiEndpoint runtimeApi,
         string runtimeApiHost,
+        IReadOnlyDictionary<string, string> baseEnvironment,
+        string invokedFunctionArn,
         TimeProvider time,
         LocalLog log)
     {
         Function = function;
-        _instances = instances;
         _slots = new SemaphoreSlim(function.Concurrency, function.Concurrency);
-        _baseEnvironment = baseEnvironment;
+        _runtimeApi = runtimeApi;
         _runtimeApiHost = runtimeApiHost;
+        _baseEnvironment = baseEnvironment;
+        _invokedFunctionArn = invokedFunctionArn;
         _time = time;
         _log = log;
     }
 
+    /// <summary>The function.</summary>
     public FunctionDefinition Function { get; }
 
-    /// <summary>Instances started so far (warm or gone).</summary>
-    public int InstancesStarted { get; private set; }
+    /// <inheritdoc />
+    public string Name => Function.Name;
 
-    /// <summary>
-    /// Invokes the function. With <paramref name="waitForCapacity"/> false (a synchronous
-    /// caller such as the HTTP API) a function at its concurrency answers
-    /// <see cref="OutcomeKind.Throttled"/> at once; with true (an event source) it waits.
-    /// </summary>
+    /// <summary>Instances started so far (warm or gone).</summary>
+    public int InstancesStarted => Volatile.Read(ref _instancesStarted);
+
+    /// <summary>The instances alive now (idle or busy).</summary>
+    public IReadOnlyList<FunctionInstance> Instances => [.. _instances.Values];
+
+    /// <inheritdoc />
     public async Task<InvocationOutcome> InvokeAsync(byte[] payload, bool waitForCapacity, string? traceId, CancellationToken cancellationToken)
     {
         if (!await _slots.WaitAsync(waitForCapacity ? Timeout.InfiniteTimeSpan : TimeSpan.Zero, cancellationToken))
@@ -56,27 +72,46 @@ internal sealed class FunctionHost : IDisposable
         try
         {
             var instance = TakeIdleOrStart();
-            if (await WaitUntilReadyAsync(instance, cancellationToken) is { } failedStart)
+            InvocationOutcome? failedStart;
+            try
+            {
+                failedStart = await WaitUntilReadyAsync(instance, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Discard(instance);
+                throw;
+            }
+
+            if (failedStart is not null)
             {
                 Discard(instance);
                 return failedStart;
             }
 
-            var limit = Function.TimeoutFor(firstInvocation: !instance.HasAnswered);
-            var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, _time.GetUtcNow() + limit, traceId);
-            instance.Dispatch(invocation);
+            var limit = Function.TimeoutFor(firstInvocation: !instance.Environment.HasAnswered);
+            var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, _time.GetUtcNow() + limit, traceId, _invokedFunctionArn);
+            instance.Environment.Dispatch(invocation);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var deadline = Task.Delay(limit, _time, timeout.Token);
             var first = await Task.WhenAny(invocation.Outcome, instance.Exited, deadline);
             await timeout.CancelAsync();
             if (first == invocation.Outcome)
             {
-                instance.Release();
                 _idle.Add(instance);
                 return await invocation.Outcome;
             }
 
             InvocationOutcome outcome;
+            if (first == deadline && cancellationToken.IsCancellationRequested)
+            {
+                // The caller went away (shutdown, or a client that hung up): the invocation ends
+                // with the instance, and the caller hears cancellation, not a timeout.
+                invocation.TryEnd(InvocationOutcome.Failed(OutcomeKind.Crash, "Runtime.Cancelled", "The invocation was cancelled."));
+                Discard(instance);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (first == instance.Exited)
             {
                 outcome = InvocationOutcome.Failed(OutcomeKind.Crash, "Runtime.ExitError", "RequestId: " + invocation.RequestId + " Error: Runtime exited without providing a reason");
@@ -100,14 +135,15 @@ internal sealed class FunctionHost : IDisposable
         }
     }
 
+    /// <summary>Stops every instance (an invocation in flight ends as a crash); the host can start new ones.</summary>
     public void Dispose()
     {
-        foreach (var instance in _instances.Values.Where(i => i.Function == Function))
+        foreach (var instance in _instances.Values)
         {
-            instance.Dispose();
+            Discard(instance);
         }
 
-        _slots.Dispose();
+        // _slots stays usable: an invocation ending as its instance is killed still releases its slot.
     }
 
     private FunctionInstance TakeIdleOrStart()
@@ -122,9 +158,9 @@ internal sealed class FunctionHost : IDisposable
             Discard(idle);
         }
 
-        var instance = new FunctionInstance(Function, _runtimeApiHost, _time, _log);
+        var instance = new FunctionInstance(Function, _runtimeApi, _runtimeApiHost, _time, _log);
         _instances[instance.Id] = instance;
-        InstancesStarted++;
+        Interlocked.Increment(ref _instancesStarted);
         try
         {
             instance.Start(_baseEnvironment);
@@ -140,28 +176,30 @@ internal sealed class FunctionHost : IDisposable
     // Lambda's init phase: the runtime must ask for work within the init limit.
     private async Task<InvocationOutcome?> WaitUntilReadyAsync(FunctionInstance instance, CancellationToken cancellationToken)
     {
-        if (instance.Ready.IsCompleted)
+        var environment = instance.Environment;
+        if (environment.Ready.IsCompleted)
         {
             return null;
         }
 
-        if (!instance.IsAlive && !instance.Ready.IsCompleted)
+        if (!instance.IsAlive && !environment.Ready.IsCompleted)
         {
             return InvocationOutcome.Failed(OutcomeKind.Crash, "Runtime.InvalidEntrypoint", $"The function's command could not be started: {Function.Command}");
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var first = await Task.WhenAny(instance.Ready, instance.InitError, instance.Exited, Task.Delay(Function.InitLimit, _time, limit.Token));
+        var first = await Task.WhenAny(environment.Ready, environment.InitError, instance.Exited, Task.Delay(Function.InitLimit, _time, limit.Token));
         await limit.CancelAsync();
-        if (first == instance.Ready)
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first == environment.Ready)
         {
             return null;
         }
 
-        if (first == instance.InitError)
+        if (first == environment.InitError)
         {
-            var document = await instance.InitError;
-            return new InvocationOutcome(OutcomeKind.Crash, System.Text.Encoding.UTF8.GetBytes(document), "Runtime.InitError");
+            var failure = await environment.InitError;
+            return new InvocationOutcome(OutcomeKind.Crash, System.Text.Encoding.UTF8.GetBytes(failure.Document), "Runtime.InitError");
         }
 
         return first == instance.Exited
@@ -171,7 +209,9 @@ internal sealed class FunctionHost : IDisposable
 
     private void Discard(FunctionInstance instance)
     {
-        instance.Dispose();
-        _instances.TryRemove(instance.Id, out _);
+        if (_instances.TryRemove(instance.Id, out _))
+        {
+            instance.Dispose();
+        }
     }
 }

@@ -1,17 +1,24 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Functions.LocalCloud;
+namespace Functions.LocalCloud.Lambda;
 
 /// <summary>
-/// The local cloud's own log: one JSON object per line on stdout (<c>"source":"localcloud"</c>),
-/// next to the functions' lines, which pass through unchanged.
+/// The local cloud's own log: one JSON object per line on stdout (<c>"source":"localcloud"</c>,
+/// <c>"event"</c>), next to the functions' lines, which pass through unchanged. It is the one
+/// log stream: tests/EndToEnd.Tests parse it (docs/local-cloud.md lists the events).
 /// </summary>
-internal sealed class LocalLog(TextWriter output, TimeProvider time)
+/// <param name="output">Where the lines go.</param>
+/// <param name="time">The clock of the <c>timestamp</c> field.</param>
+public sealed class LocalLog(TextWriter output, TimeProvider time)
 {
     private readonly Lock _lock = new();
 
+    /// <summary>The local cloud's log on stdout.</summary>
     public static LocalLog Console { get; } = new(System.Console.Out, TimeProvider.System);
+
+    /// <summary>A log that writes nothing (tests that do not read the local cloud's lines).</summary>
+    public static LocalLog Null { get; } = new(TextWriter.Null, TimeProvider.System);
 
     /// <summary>Writes one line: the event name and its fields (strings, numbers, booleans or null).</summary>
     public void Write(string @event, params (string Name, object? Value)[] fields)

@@ -10,7 +10,7 @@ namespace Functions.LocalCloud.Lambda;
 /// <param name="Concurrency">Most instances at once (reserved concurrency, else the default).</param>
 /// <param name="Environment">The function's environment variables, as the stack set them.</param>
 /// <param name="Output">Also receives every line the function writes (a per-function log file), or null.</param>
-internal sealed record FunctionDefinition(
+public sealed record FunctionDefinition(
     string Name,
     string DeployedName,
     string Command,
@@ -41,7 +41,7 @@ internal sealed record FunctionDefinition(
 }
 
 /// <summary>Lambda's limits the local cloud enforces (facts: ../shared/reference/aws-behaviour.md §2).</summary>
-internal static class LambdaLimits
+public static class LambdaLimits
 {
     /// <summary>The Runtime Interface Emulator's <c>MaxPayloadSize</c>: 6 MiB + 100 bytes.</summary>
     public const int MaxResponseBytes = (6 * 1024 * 1024) + 100;

@@ -1,0 +1,28 @@
+using Functions.LocalCloud.Config;
+
+namespace Functions.LocalCloud.Lambda;
+
+/// <summary>What every function process gets besides its own variables: moto for every AWS service.</summary>
+internal static class FunctionProcessEnvironment
+{
+    public static IReadOnlyDictionary<string, string> For(LocalCloudOptions options) => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+        ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/tmp",
+        ["DOTNET_ROOT"] = Environment.GetEnvironmentVariable("DOTNET_ROOT") ?? Path.GetDirectoryName(Environment.ProcessPath) ?? string.Empty,
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["AWS_REGION"] = options.Region,
+        ["AWS_DEFAULT_REGION"] = options.Region,
+        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_SECRET_ACCESS_KEY"] = "testing",
+        ["AWS_SESSION_TOKEN"] = "testing",
+        ["AWS_ENDPOINT_URL"] = options.MotoEndpoint,
+        ["AWS_ENDPOINT_URL_S3"] = options.MotoEndpoint,
+        ["AWS_ENDPOINT_URL_DYNAMODB"] = options.MotoEndpoint,
+        ["AWS_ENDPOINT_URL_KMS"] = options.MotoEndpoint,
+        ["AWS_ENDPOINT_URL_SQS"] = options.MotoEndpoint,
+        ["AWS_EC2_METADATA_DISABLED"] = "true",
+        ["S3_FORCE_PATH_STYLE"] = "true",
+    };
+}
