@@ -14,9 +14,10 @@ namespace Functions.LocalCloud.Events;
 /// or with <c>ReportBatchItemFailures</c> all but the reported ones. What is not deleted becomes
 /// visible again after the queue's visibility timeout, and the queue's own redrive policy (moto
 /// applies it on receive) moves a message to its dead-letter queue after <c>maxReceiveCount</c>.
-/// One poller reads the queue: Lambda starts five and scales them with the backlog, but moto's
-/// SQS is not safe for concurrent receives (with five, a message was seen stranded in flight
-/// for good after its last failed receive), so the local cloud keeps to one. A fault (an SQS
+/// One poller reads the queue where Lambda starts five and scales them with the backlog: moto
+/// handles one receive of a queue at a time anyway (scripts/lib/moto_local.py puts SQS's
+/// receive, delete and visibility changes under the queue's lock, without which a message sent
+/// during a delete was lost), so more pollers would add no throughput. A fault (an SQS
 /// error, say) restarts it (<see cref="SupervisedPoller"/>); a batch it had not deleted comes
 /// back after the visibility timeout, so nothing is lost.
 /// </summary>
