@@ -10,6 +10,7 @@ source "$(dirname "$0")/lib/common.sh"
 usage() {
   cat <<USAGE
 Usage: scripts/smoke.sh API_URL
+       scripts/smoke.sh --list
 
 Signs every request with the caller's credentials from the environment (AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY, optional AWS_SESSION_TOKEN; the deploy workflow has them from its OIDC
@@ -18,9 +19,14 @@ role). The region is read from the URL (…execute-api.<region>.amazonaws.com) o
                        repeats its request (default 90)
 The checks are the "samples" of each function in functions/functions.json
 (docs/functions-manifest.md#samples): a route without one is a failure; add it there.
+--list prints the checks in the order they run, without calling anything.
 USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
+if [[ "${1:-}" == "--list" && $# -eq 1 ]]; then
+  require_python
+  exec python3 "$REPO_ROOT/scripts/lib/samples.py" plan "$REPO_ROOT/functions/functions.json"
+fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 api="${1%/}"
 [[ "$api" =~ ^https?://[^/]+(/[^?#]*)?$ ]] || die "API_URL must be an http(s) URL, not '$api'"

@@ -7,26 +7,29 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/moto.sh"
 source "$(dirname "$0")/lib/app_stack.sh"
 
-# name|needs|what it runs (the stages, in the order their logs are printed)
+# name|needs|niceness|what it runs (the stages, in the order their logs are printed). The
+# Terraform stages mostly wait on the provider and moto and have no timing to keep: they run
+# at a lower priority, so the build, the packages and the timed tests get the CPU first.
 STAGES=(
-  "build||dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
-  "package|build|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
-  "dotnet-test|build package|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock (tests/moto_local)"
-  "terraform||scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
-  "mutations|terraform|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
-  "stack||the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
-  "moto|stack|scripts/terraform-moto.sh: terraform/app (the recorded stack; Image applied afresh) and terraform/bootstrap against moto"
-  "e2e|build stack|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
-  "new-function|build stack|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
-  "release|package|scripts/release-test.sh: workflows, versions, Dockerfile, GLIBC check, reproducible packaging, release.sh and deploy.sh against moto"
+  "build||0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
+  "package|build|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
+  "dotnet-test|build package|0|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock (tests/moto_local)"
+  "terraform||10|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
+  "mutations|terraform|10|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
+  "stack||10|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
+  "moto|stack|10|scripts/terraform-moto.sh: terraform/app (the recorded stack; Image applied afresh) and terraform/bootstrap against moto"
+  "e2e|build stack|0|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
+  "new-function|build stack|0|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
+  "release||10|scripts/release-test.sh: workflows, versions, release.sh (zip and image) and deploy.sh's automatic rollback against moto, smoke.sh"
+  "release-packages|package|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
 )
 
-stage_field() { # stage_field NAME INDEX
-  local entry
+stage_field() { # stage_field NAME INDEX: 1 needs, 2 what it runs, 3 niceness
+  local entry n needs niceness what
   for entry in "${STAGES[@]}"; do
-    IFS='|' read -r n needs what <<<"$entry"
+    IFS='|' read -r n needs niceness what <<<"$entry"
     if [[ "$n" == "$1" ]]; then
-      case "$2" in 1) echo "$needs" ;; 2) echo "$what" ;; esac
+      case "$2" in 1) echo "$needs" ;; 2) echo "$what" ;; 3) echo "$niceness" ;; esac
       return 0
     fi
   done
@@ -41,7 +44,7 @@ Usage: scripts/test.sh [--stages NAME[,NAME...]]
 Runs the whole test suite offline and ends with "N passed, N failed, N skipped". Stages start
 as soon as the stages they need have finished, so independent ones run side by side:
 
-$(for s in $(all_stages); do printf '  %-12s %s\n' "$s" "$(stage_field "$s" 2)"; needs="$(stage_field "$s" 1)"; [[ -z "$needs" ]] || printf '  %-12s (after: %s)\n' "" "$needs"; done)
+$(for s in $(all_stages); do printf '  %-16s %s\n' "$s" "$(stage_field "$s" 2)"; needs="$(stage_field "$s" 1)"; [[ -z "$needs" ]] || printf '  %-16s (after: %s)\n' "" "$needs"; done)
 
   --stages LIST  run only these stages (CI runs them as parallel jobs); a stage whose input
                  stage is not in LIST uses what an earlier run left: the build in bin/, the
@@ -80,7 +83,8 @@ declare -A TOOLS=(
   [moto]="terraform python3 moto_server aws curl"
   [e2e]="dotnet python3 moto_server terraform aws curl"
   [new-function]="dotnet python3 moto_server terraform aws curl git"
-  [release]="dotnet python3 moto_server terraform aws gcc npm curl zip unzip objdump git"
+  [release]="dotnet python3 moto_server terraform aws npm curl zip git"
+  [release-packages]="dotnet python3 gcc zip unzip objdump git"
 )
 declare -A HOW=(
   [dotnet]="Install the .NET SDK 10.0.4xx (https://dotnet.microsoft.com/download), then re-run."
@@ -207,7 +211,9 @@ stage_e2e() {
 
 stage_new_function() { counted new-function new-function "$REPO_ROOT/scripts/new-function-test.sh"; }
 
-stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh"; }
+stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh" workflows versions release image deploy smoke; }
+
+stage_release_packages() { counted release-packages release "$REPO_ROOT/scripts/release-test.sh" dockerfile glibc reproducible; }
 
 # --- the scheduler -----------------------------------------------------------------------
 declare -A pid_of=() started_at=() ended_at=() status_of=()
@@ -234,7 +240,7 @@ cleanup() {
   for group in "$work"/e2e/*.pgid; do
     [[ -f "$group" ]] && kill -TERM -- "-$(cat "$group")" 2>/dev/null || true
   done
-  rm -rf "$work"
+  [[ "${keep_work:-0}" -eq 1 ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -260,6 +266,7 @@ start_stage() {
   echo "$(clock) start $name: $(stage_field "$name" 2)"
   (
     trap 'exit 143' TERM
+    renice -n "$(stage_field "$name" 3)" -p "$BASHPID" >/dev/null
     "$fn"
   ) >"$work/logs/$name.log" 2>&1 </dev/null &
   pid_of[$name]=$!
@@ -324,15 +331,19 @@ fi
 
 echo
 echo "== stages (seconds from the start of the suite; stages side by side share the machine)"
-printf '  %-12s %6s %6s %6s  %s\n' stage start end took result
+printf '  %-16s %6s %6s %6s  %s\n' stage start end took result
 for s in "${selected[@]}"; do
   result="ok"
   [[ "${status_of[$s]}" -eq 0 ]] || result="FAILED"
   [[ ! -f "$work/counts/$s" ]] || result="$result ($(awk '{ printf "%d passed, %d failed", $1, $2 }' "$work/counts/$s"))"
-  printf '  %-12s %6d %6d %6d  %s\n' "$s" "$((started_at[$s] - suite_start))" "$((ended_at[$s] - suite_start))" \
+  printf '  %-16s %6d %6d %6d  %s\n' "$s" "$((started_at[$s] - suite_start))" "$((ended_at[$s] - suite_start))" \
     "$((ended_at[$s] - started_at[$s]))" "$result"
 done
-printf '  %-12s %6s %6s %6d\n' total "" "" "$((SECONDS - suite_start))"
+printf '  %-16s %6s %6s %6d\n' total "" "" "$((SECONDS - suite_start))"
 
+if [[ "$failed" -ne 0 ]]; then
+  keep_work=1
+  echo "kept $work: every stage's output and the moto logs of this failed run"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [[ "$failed" -eq 0 ]]

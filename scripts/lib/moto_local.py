@@ -14,8 +14,8 @@ Three differences from `moto_server`, for scripts/local.sh and scripts/test.sh:
   the whole dump again, while other clients keep working: a request that adds a stream record
   or an object in between made the dump fail with a TypeError and a 500; a dict that grows while
   it is serialized, or a model deleted while it is read, fails it with another exception. A
-  failed dump is built again, up to five times (a lasting error still answers 500), and each
-  retry is logged.
+  failed dump is built again after a short pause, up to 20 times (a lasting error still answers
+  500), and each retry is logged.
 - moto's SQS queues change their message list without a lock in ReceiveMessage (moving a
   message to the dead-letter queue), DeleteMessage (which rebuilds the list: a message sent
   at that moment was lost) and ChangeMessageVisibility, while SendMessage appends under the
@@ -24,6 +24,7 @@ Three differences from `moto_server`, for scripts/local.sh and scripts/test.sh:
 moto's own files are not changed.
 """
 import sys
+import time
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.utilities import docker_utilities
@@ -47,14 +48,18 @@ _model_data = MotoAPIResponse.model_data
 
 
 def _model_data_built_again_on_a_race(self, *args, **kwargs):
-    for attempt in range(5):
+    # Under a busy machine's write load a dump raced five times in a row (a 500 in a full test
+    # run): up to 20 attempts, each after a short pause that lets the writes in flight finish.
+    attempts = 20
+    for attempt in range(attempts):
         try:
             return _model_data(self, *args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - any race; a lasting error is raised on the fifth
-            if attempt == 4:
+        except Exception as error:  # noqa: BLE001 - any race; a lasting error is raised on the last try
+            if attempt == attempts - 1:
                 raise
             print(f"moto_local: the state dump raced a write ({type(error).__name__}: {error}); building it again",
                   file=sys.stderr, flush=True)
+            time.sleep(0.01 * (attempt + 1))
 
 
 MotoAPIResponse.model_data = _model_data_built_again_on_a_race

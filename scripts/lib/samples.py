@@ -7,6 +7,8 @@ without editing either script:
                                   unsigned request (403); then every sample in step order, signed
                                   with the caller's credentials, its answer checked, values carried
                                   between steps. Exits non-zero on any failure.
+  plan MANIFEST                   the checks smoke makes, in order, without calling anything
+                                  (scripts/smoke.sh --list).
 
 and examples(), the curl command of every route that scripts/lib/local_stack.py prints when the
 local cloud is up.
@@ -276,6 +278,18 @@ def smoke(api, region, manifest_path):
         return run.failed == 0
 
 
+def plan(manifest_path):
+    """The checks smoke() makes, in its order, without calling anything (smoke.sh --list)."""
+    routes, samples = load(manifest_path)
+    checks = [f"manifest route {route} has a sample" for route in routes]
+    checks += [f"{route} unsigned → 403" for route in routes]
+    checks += [f"{s['route']} → {s['expect']['status']}" + (f", {s['title']}" if s.get("title") else "") for s in samples]
+    for check in checks:
+        print(f"  {check}")
+    print(f"smoke plan: {len(checks)} checks")
+    return True
+
+
 # --- The printed examples ------------------------------------------------------------------
 
 def quote(text):
@@ -351,4 +365,6 @@ if __name__ == "__main__":
     command_name, *arguments = sys.argv[1:] or [""]
     if command_name == "smoke" and len(arguments) == 3:
         sys.exit(0 if smoke(*arguments) else 1)
+    if command_name == "plan" and len(arguments) == 1:
+        sys.exit(0 if plan(*arguments) else 1)
     sys.exit(__doc__)

@@ -277,6 +277,12 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
 
         process.ExitCode.Should().Be(0, output);
         output.Should().Contain($"smoke: {expected} passed, 0 failed");
+        var list = new ProcessStartInfo("bash") { RedirectStandardOutput = true, UseShellExecute = false };
+        list.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "scripts", "smoke.sh"));
+        list.ArgumentList.Add("--list");
+        using var lister = Process.Start(list)!;
+        var plan = await lister.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        plan.Should().Contain($"smoke plan: {expected} checks", "--list names the checks the run makes");
     }
 
     [Fact]
