@@ -122,8 +122,10 @@ build() {
   for library in "$REPO_ROOT"/functions/Shared/*/; do
     library="${library%/}"
     [[ -d "$library/bin/Release" ]] || { echo "no build of $library: run 'dotnet build Functions.sln -c Release' first"; return 1; }
-    mkdir -p "$copy/functions/Shared/$(basename "$library")/bin"
+    # bin/ for the assemblies, obj/ for the reference assemblies the compiler reads.
+    mkdir -p "$copy/functions/Shared/$(basename "$library")/bin" "$copy/functions/Shared/$(basename "$library")/obj"
     cp -R "$library/bin/Release" "$copy/functions/Shared/$(basename "$library")/bin/"
+    cp -R "$library/obj/Release" "$copy/functions/Shared/$(basename "$library")/obj/"
   done
   (cd "$copy" && dotnet build functions/Hello/Hello.csproj -c Release --no-dependencies --nologo -v quiet -clp:ErrorsOnly -warnaserror) || return 1
   [[ -f "$copy/functions/Hello/bin/Release/net10.0/Hello.dll" ]]

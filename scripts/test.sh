@@ -8,16 +8,18 @@ source "$(dirname "$0")/lib/moto.sh"
 source "$(dirname "$0")/lib/app_stack.sh"
 
 # name|needs|niceness|what it runs (the stages, in the order their logs are printed). The
-# Terraform stages mostly wait on the provider and moto and have no timing to keep: they run
-# at a lower priority, so the build, the packages and the timed tests get the CPU first.
+# Terraform checks and the release checks mostly wait on the provider and moto and have no
+# timing to keep: they run at a lower priority, so the build, the packages, the stack the
+# end-to-end tests need and the timed tests get the CPU first.
 STAGES=(
   "build||0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
   "package|build|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
   "dotnet-test|build package|0|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock (tests/moto_local)"
   "terraform||10|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
   "mutations|terraform|10|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
-  "stack||10|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
-  "moto|stack|10|scripts/terraform-moto.sh: terraform/app (the recorded stack; Image applied afresh) and terraform/bootstrap against moto"
+  "stack||0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
+  "moto||10|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
+  "moto-zip|stack|10|scripts/terraform-moto.sh Zip: the recorded app stack replayed into moto, read back, planned again, destroyed"
   "e2e|build stack|0|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
   "new-function|build stack|0|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "release||10|scripts/release-test.sh: workflows, versions, release.sh (zip and image) and deploy.sh's automatic rollback against moto, smoke.sh"
@@ -81,6 +83,7 @@ declare -A TOOLS=(
   [mutations]="terraform python3"
   [stack]="terraform python3 moto_server aws curl"
   [moto]="terraform python3 moto_server aws curl"
+  [moto-zip]="terraform python3 moto_server aws curl"
   [e2e]="dotnet python3 moto_server terraform aws curl"
   [new-function]="dotnet python3 moto_server terraform aws curl git"
   [release]="dotnet python3 moto_server terraform aws npm curl zip git"
@@ -109,7 +112,7 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export ARTIFACTS_DIR="${ARTIFACTS_DIR:-$REPO_ROOT/artifacts}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/functions-test.XXXXXX")"
-mkdir -p "$work/logs" "$work/counts" "$work/e2e"
+mkdir -p "$work/logs" "$work/counts" "$work/cpu" "$work/e2e"
 
 # --- the stages --------------------------------------------------------------------------
 # Each writes "PASSED FAILED SKIPPED" to $work/counts/NAME (tests it ran) and exits non-zero
@@ -187,7 +190,9 @@ stage_stack() {
   fi
 }
 
-stage_moto() { counted moto terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh"; }
+stage_moto() { counted moto terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh" Image Bootstrap; }
+
+stage_moto_zip() { counted moto-zip terraform-moto "$REPO_ROOT/scripts/terraform-moto.sh" Zip; }
 
 stage_e2e() {
   local status=0 p f s group
@@ -267,7 +272,12 @@ start_stage() {
   (
     trap 'exit 143' TERM
     renice -n "$(stage_field "$name" 3)" -p "$BASHPID" >/dev/null
-    "$fn"
+    rc=0
+    "$fn" || rc=$?
+    # CPU seconds of the processes the stage waited for (user + system); a compiler server
+    # that outlives its build is not among them.
+    times | awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' >"$work/cpu/$name"
+    exit "$rc"
   ) >"$work/logs/$name.log" 2>&1 </dev/null &
   pid_of[$name]=$!
 }
@@ -330,16 +340,19 @@ if [[ "$passed" -eq 0 && "$failed" -eq 0 ]] && [[ -n "$(ls "$work/counts")" ]]; 
 fi
 
 echo
-echo "== stages (seconds from the start of the suite; stages side by side share the machine)"
-printf '  %-16s %6s %6s %6s  %s\n' stage start end took result
+echo "== stages (seconds from the start of the suite; stages side by side share the machine; cpu:"
+echo "   user + system seconds of the stage's processes, without a compiler server that outlived a build)"
+printf '  %-16s %6s %6s %6s %6s  %s\n' stage start end took cpu result
+cpu_total=0
 for s in "${selected[@]}"; do
-  result="ok"
+  result="ok" cpu="-"
   [[ "${status_of[$s]}" -eq 0 ]] || result="FAILED"
   [[ ! -f "$work/counts/$s" ]] || result="$result ($(awk '{ printf "%d passed, %d failed", $1, $2 }' "$work/counts/$s"))"
-  printf '  %-16s %6d %6d %6d  %s\n' "$s" "$((started_at[$s] - suite_start))" "$((ended_at[$s] - suite_start))" \
-    "$((ended_at[$s] - started_at[$s]))" "$result"
+  if [[ -s "$work/cpu/$s" ]]; then cpu="$(cat "$work/cpu/$s")"; cpu_total=$((cpu_total + cpu)); fi
+  printf '  %-16s %6d %6d %6d %6s  %s\n' "$s" "$((started_at[$s] - suite_start))" "$((ended_at[$s] - suite_start))" \
+    "$((ended_at[$s] - started_at[$s]))" "$cpu" "$result"
 done
-printf '  %-16s %6s %6s %6d\n' total "" "" "$((SECONDS - suite_start))"
+printf '  %-16s %6s %6s %6d %6d\n' total "" "" "$((SECONDS - suite_start))" "$cpu_total"
 
 if [[ "$failed" -ne 0 ]]; then
   keep_work=1
