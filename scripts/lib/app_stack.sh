@@ -43,7 +43,7 @@ app_stack_config() {
 # provider config and data folder.
 app_stack_terraform() {
   local work="$1"; shift
-  (cd "$work/repo/terraform/app" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_DATA_DIR="$work/terraform-data" TF_IN_AUTOMATION=1 \
+  (terraform_gc && cd "$work/repo/terraform/app" && TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_DATA_DIR="$work/terraform-data" TF_IN_AUTOMATION=1 \
     CHECKPOINT_DISABLE=1 terraform "$@")
 }
 

@@ -76,6 +76,15 @@ provider_installation {
 }
 CFG
   export TF_CLI_CONFIG_FILE="$dir/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+  terraform_gc
+}
+
+# terraform_gc: Terraform and its provider are Go programs that allocate heavily while they load
+# the AWS provider's schema. With the collector off until a process holds 1 GiB, `terraform test`
+# of terraform/app used 28.5 s of CPU instead of 40.5 s on the 2-core machine (max RSS 1.06 GB
+# instead of 0.60 GB). A caller's own GOGC or GOMEMLIMIT wins.
+terraform_gc() {
+  export GOGC="${GOGC:-off}" GOMEMLIMIT="${GOMEMLIMIT:-1GiB}"
 }
 
 # deterministic_zip DIR ZIP: zips DIR's files with sorted entries, every timestamp at
