@@ -16,7 +16,7 @@ source "$(dirname "$0")/lib/app_stack.sh"
 STAGES=(
   "build||2|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
   "package|build|1|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
-  "dotnet-test|build package|1|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock (tests/moto_local)"
+  "dotnet-test|build package|1|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
   "terraform||1|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
   "e2e|build stack|1|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
   "new-function|build stack|1|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
@@ -168,11 +168,18 @@ stage_dotnet_test() {
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
   local p f s mp=0 mf=0 line
   read -r p f s < <(trx_totals "$work/results")
-  # The moto launcher's own fix (tests/moto_local): its SQS calls under the queue's lock.
-  python3 "$REPO_ROOT/tests/moto_local/sqs_lock_test.py" | tee "$work/moto-local.out" || status=1
-  if line="$(grep -Eo '^moto-local: [0-9]+ passed, [0-9]+ failed' "$work/moto-local.out")"; then
-    read -r mp mf < <(sed -E 's/^moto-local: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$line")
-  fi
+  # The moto launcher's own changes (tests/moto_local): its SQS calls under the queue's lock, its
+  # state dump limited to the services asked for.
+  local test_file mp1 mf1
+  for test_file in "$REPO_ROOT"/tests/moto_local/*_test.py; do
+    python3 "$test_file" | tee "$work/moto-local.out" || status=1
+    if line="$(grep -Eo '^moto-local: [0-9]+ passed, [0-9]+ failed' "$work/moto-local.out")"; then
+      read -r mp1 mf1 < <(sed -E 's/^moto-local: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$line")
+      mp=$((mp + mp1)) mf=$((mf + mf1))
+    else
+      mf=$((mf + 1))
+    fi
+  done
   counts dotnet-test "$((p + mp))" "$((f + mf))" "$s"
   return "$status"
 }

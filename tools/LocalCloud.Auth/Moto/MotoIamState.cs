@@ -43,7 +43,8 @@ public sealed record MotoIamSummary(DateTimeOffset LoadedAt, int Users, int Role
 
 /// <summary>
 /// Credentials and identity policies as moto holds them, loaded from its state dump
-/// (<c>GET {endpoint}/moto-api/data.json</c>) plus IAM <c>GetPolicyVersion</c> for managed
+/// (<c>GET {endpoint}/moto-api/data.json?service=iam&amp;service=sts</c>: the local cloud's moto launcher
+/// dumps only those services; a plain moto_server ignores the filter and dumps everything) plus IAM <c>GetPolicyVersion</c> for managed
 /// policy documents (which the dump leaves out). Users' access keys (active or not) and the
 /// sessions of <c>sts:AssumeRole</c> are credentials; a user's inline and attached policies and
 /// its groups', and a role's inline and attached policies, are identity policies.
@@ -187,7 +188,7 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
 
             _lastStart = _time.GetUtcNow();
             var sequence = Interlocked.Increment(ref _loadsStarted);
-            var json = await _http.GetByteArrayAsync(new Uri(_endpoint, "/moto-api/data.json")).ConfigureAwait(false);
+            var json = await _http.GetByteArrayAsync(new Uri(_endpoint, "/moto-api/data.json?service=iam&service=sts")).ConfigureAwait(false);
             var hash = SHA256.HashData(json);
             var previous = _snapshot;
             var snapshot = previous is not null && previous.Hash.AsSpan().SequenceEqual(hash)
