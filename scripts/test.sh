@@ -7,34 +7,37 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/moto.sh"
 source "$(dirname "$0")/lib/app_stack.sh"
 
-# name|needs|cpu|what it runs: the stages, in the order they are started when two are ready at
-# once (and their logs printed). cpu is what a stage asks of the two CPU slots this 2-core
-# machine has: the build takes both (everything after it waits for it), a CPU-bound stage one,
-# a stage that mostly waits on moto and the AWS provider none — those start at once, at a lower
-# priority. Measured: running every stage at once made the build take four times as long, and
-# the whole suite burned a third more CPU.
+# name|needs|slots|nice|what it runs: the stages, in the order they are started when several are
+# ready at once (and their logs printed). A stage starts when the stages it needs have finished
+# and the CPU slots it asks for are free. The 2-core machine has three slots, since a stage that
+# holds one waits on moto, a local cloud or the AWS provider for part of its time: the build
+# takes all three (everything after it waits for it); a CPU-bound stage takes one; a stage that
+# mostly waits takes none and starts at once. The chain build → package → dotnet-test →
+# release-packages is the longest, so it comes first; nice lowers the priority of the stages that
+# have the most slack. Measured: every stage at once made the build take four times as long and
+# burned a third more CPU; two slots left a core idle while slot holders waited.
 STAGES=(
-  "build||2|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
-  "package|build|1|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
-  "dotnet-test|build package|1|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
-  "terraform||1|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
-  "e2e|build stack|1|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
-  "new-function|build stack|1|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
-  "release-packages|package|1|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
-  "mutations|terraform|1|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
-  "stack||0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
-  "moto||0|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
-  "moto-zip|stack|0|scripts/terraform-moto.sh Zip: the recorded app stack replayed into moto, read back, planned again, destroyed"
-  "release||0|scripts/release-test.sh: workflows, versions, release.sh (zip and image) and deploy.sh's automatic rollback against moto, smoke.sh"
+  "build||3|0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
+  "package|build|1|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
+  "dotnet-test|build package|1|0|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
+  "release-packages|package|1|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
+  "terraform||1|0|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
+  "mutations|terraform|1|0|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
+  "e2e|build stack|1|0|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
+  "new-function|build stack|1|0|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
+  "stack||0|0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
+  "release||0|0|scripts/release-test.sh: workflows, versions, release.sh (zip and image) and deploy.sh's automatic rollback against moto, smoke.sh"
+  "moto||0|5|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
+  "moto-zip|stack|0|5|scripts/terraform-moto.sh Zip: the recorded app stack replayed into moto, read back, planned again, destroyed"
 )
-CPU_SLOTS=2
+CPU_SLOTS=3
 
-stage_field() { # stage_field NAME INDEX: 1 needs, 2 what it runs, 3 CPU slots
-  local entry n needs cpu what
+stage_field() { # stage_field NAME INDEX: 1 needs, 2 what it runs, 3 CPU slots, 4 nice
+  local entry n needs slots nice what
   for entry in "${STAGES[@]}"; do
-    IFS='|' read -r n needs cpu what <<<"$entry"
+    IFS='|' read -r n needs slots nice what <<<"$entry"
     if [[ "$n" == "$1" ]]; then
-      case "$2" in 1) echo "$needs" ;; 2) echo "$what" ;; 3) echo "$cpu" ;; esac
+      case "$2" in 1) echo "$needs" ;; 2) echo "$what" ;; 3) echo "$slots" ;; 4) echo "$nice" ;; esac
       return 0
     fi
   done
@@ -283,7 +286,7 @@ start_stage() {
   slots_used=$((slots_used + $(stage_field "$name" 3)))
   (
     trap 'exit 143' TERM
-    [[ "$(stage_field "$name" 3)" -gt 0 ]] || renice -n 5 -p "$BASHPID" >/dev/null
+    [[ "$(stage_field "$name" 4)" -eq 0 ]] || renice -n "$(stage_field "$name" 4)" -p "$BASHPID" >/dev/null
     rc=0
     "$fn" || rc=$?
     # CPU seconds of the processes the stage waited for (user + system; a compiler server
