@@ -12,22 +12,24 @@ source "$(dirname "$0")/lib/app_stack.sh"
 # and the CPU slots it asks for are free. The 2-core machine has three slots, since a stage that
 # holds one waits on moto, a local cloud or the AWS provider for part of its time: the build
 # takes all three (everything after it waits for it); a CPU-bound stage takes one; a stage that
-# mostly waits takes none and starts at once. The chain build → package → dotnet-test →
-# release-packages is the longest: it runs at normal priority, the stages with slack at nice 5
-# (the stack too gates three stages). Measured: every stage at once made the build take four
+# mostly waits takes none and starts at once. The chain build → package → process-test and
+# release-packages comes first; it, the .NET tests and the Terraform checks run at normal priority,
+# the stages with the most slack at nice 5 (the stack too gates three stages). Measured: every stage at once made the build take four
 # times as long and burned a third more CPU; with all slot holders at one priority the packages
 # took 417 s instead of 311 s.
 STAGES=(
   "build||3|0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
   "package|build|1|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
-  "dotnet-test|build package|1|0|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
+  "process-test|build package|1|0|the packaged bootstraps as processes (Category=Packaged in tests/Integration.Tests), against a moto_server of their own"
   "release-packages|package|1|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
-  "terraform||1|5|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
-  "mutations|terraform|1|5|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
+  "dotnet-test|build|1|0|every other test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
+  "terraform||1|0|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
+  "mutations|terraform|1|0|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
   "e2e|build stack|1|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
   "new-function|build stack|1|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "stack||0|0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
-  "release||0|5|scripts/release-test.sh: workflows, versions, release.sh (zip and image) and deploy.sh's automatic rollback against moto, smoke.sh"
+  "release||0|5|scripts/release-test.sh: workflows, versions, release.sh (zip and image) against moto, smoke.sh"
+  "deploy||0|5|scripts/release-test.sh deploy: deploy.sh's smoke test and automatic rollback, applied to moto"
   "moto||0|5|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
   "moto-zip|stack|0|5|scripts/terraform-moto.sh Zip: the recorded app stack replayed into moto, read back, planned again, destroyed"
 )
@@ -86,6 +88,7 @@ declare -A TOOLS=(
   [build]="dotnet"
   [package]="dotnet python3 objdump zip"
   [dotnet-test]="dotnet python3 moto_server objdump unzip aws curl"
+  [process-test]="dotnet python3 moto_server objdump unzip"
   [terraform]="terraform python3"
   [mutations]="terraform python3"
   [stack]="terraform python3 moto_server aws curl"
@@ -93,7 +96,8 @@ declare -A TOOLS=(
   [moto-zip]="terraform python3 moto_server aws curl"
   [e2e]="dotnet python3 moto_server terraform aws curl"
   [new-function]="dotnet python3 moto_server terraform aws curl git"
-  [release]="dotnet python3 moto_server terraform aws npm curl zip git"
+  [release]="dotnet python3 moto_server aws npm curl zip git"
+  [deploy]="python3 moto_server terraform aws curl zip"
   [release-packages]="dotnet python3 gcc zip unzip objdump git"
 )
 declare -A HOW=(
@@ -173,7 +177,7 @@ stage_dotnet_test() {
   MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto.log"
   trap moto_stop EXIT
   echo "moto_server: $MOTO_ENDPOINT (pid $MOTO_PID)"
-  dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd" \
+  dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd&Category!=Packaged" \
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
   local p f s mp=0 mf=0 line
   read -r p f s < <(trx_totals "$work/results")
@@ -190,6 +194,19 @@ stage_dotnet_test() {
     fi
   done
   counts dotnet-test "$((p + mp))" "$((f + mf))" "$s"
+  return "$status"
+}
+
+# The packaged bootstraps as processes (Category=Packaged): the only tests that need the packages.
+stage_process_test() {
+  local status=0 p f s
+  MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto-process-test.log"
+  trap moto_stop EXIT
+  echo "moto_server: $MOTO_ENDPOINT (pid $MOTO_PID)"
+  dotnet test "$REPO_ROOT/tests/Integration.Tests" -c Release --no-build --nologo --filter "Category=Packaged" \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results-packaged" || status=$?
+  read -r p f s < <(trx_totals "$work/results-packaged")
+  counts process-test "$p" "$f" "$s"
   return "$status"
 }
 
@@ -235,7 +252,9 @@ stage_e2e() {
 
 stage_new_function() { counted new-function new-function "$REPO_ROOT/scripts/new-function-test.sh"; }
 
-stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh" workflows versions release image deploy smoke; }
+stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh" workflows versions release image smoke; }
+
+stage_deploy() { counted deploy release "$REPO_ROOT/scripts/release-test.sh" deploy; }
 
 stage_release_packages() { counted release-packages release "$REPO_ROOT/scripts/release-test.sh" dockerfile glibc reproducible; }
 
