@@ -10,20 +10,18 @@ source "$(dirname "$0")/lib/app_stack.sh"
 # name|needs|slots|nice|what it runs: the stages, in the order they are started when several are
 # ready at once (and their logs printed). A stage starts when the stages it needs have finished
 # and the CPU slots it asks for are free. The 2-core machine has three slots, since a stage that
-# holds one waits on moto, a local cloud or the AWS provider for part of its time: the build
-# takes all three (everything after it waits for it); a CPU-bound stage takes one; a stage that
-# mostly waits takes none and starts at once. The chain build → package → process-test and
-# release-packages comes first; it, the .NET tests and the Terraform checks run at normal priority,
-# the stages with the most slack at nice 5 (the stack too gates three stages). Measured: every stage at once made the build take four
-# times as long and burned a third more CPU; with all slot holders at one priority the packages
-# took 417 s instead of 311 s.
+# holds one waits on moto, a local cloud or the AWS provider for part of its time: the build and
+# then the packages take all three (everything after them waits for them); a CPU-bound stage
+# takes one; a stage that mostly waits takes none and starts at once, at nice 5. Measured: every
+# stage at once made the build take four times as long and burned a third more CPU; the
+# packages beside two other slot holders took 417 s.
 STAGES=(
   "build||3|0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
-  "package|build|1|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
+  "package|build|3|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
   "process-test|build package|1|0|the packaged bootstraps as processes (Category=Packaged in tests/Integration.Tests), against a moto_server of their own"
-  "release-packages|package|1|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
   "dotnet-test|build|1|0|every other test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
   "terraform||1|0|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
+  "release-packages|package|1|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
   "mutations|terraform|1|0|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
   "e2e|build stack|1|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
   "new-function|build stack|1|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
