@@ -9,23 +9,25 @@ source "$(dirname "$0")/lib/app_stack.sh"
 
 # name|needs|slots|nice|what it runs: the stages, in the order they are started when several are
 # ready at once (and their logs printed). A stage starts when the stages it needs have finished
-# and the CPU slots it asks for are free. The 2-core machine has three slots, since a stage that
-# holds one waits on moto, a local cloud or the AWS provider for part of its time: the build and
-# then the packages take all three (everything after them waits for them); a CPU-bound stage
-# takes one; a stage that mostly waits takes none and starts at once, at nice 5. Measured: every
-# stage at once made the build take four times as long and burned a third more CPU; the
-# packages beside two other slot holders took 417 s.
+# and the CPU slots it asks for are free: the 2-core machine has three, since a stage that holds
+# one waits on moto or the AWS provider for part of its time. The build takes all three
+# (everything after it waits for it); a CPU-bound stage takes one; a stage that mostly waits on
+# moto or a local cloud takes none and starts as soon as its inputs are there. The packages and
+# the stages that need them run at normal priority, the others at nice 5. Measured on fresh
+# clones: every stage at once made the build take four times as long and burned a third more
+# CPU; the packages beside two other slot holders at one priority took 417 s, and alone among
+# slot holders 217 s, while the .NET tests and Terraform checks waited.
 STAGES=(
   "build||3|0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
-  "package|build|3|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
+  "package|build|1|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
   "process-test|build package|1|0|the packaged bootstraps as processes (Category=Packaged in tests/Integration.Tests), against a moto_server of their own"
-  "dotnet-test|build|1|0|every other test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
-  "terraform||1|0|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
   "release-packages|package|1|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
-  "mutations|terraform|1|0|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
-  "e2e|build stack|1|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
-  "new-function|build stack|1|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
+  "terraform||1|5|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
+  "dotnet-test|build|1|5|every other test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
+  "mutations|terraform|1|5|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
   "stack||0|0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
+  "e2e|build stack|0|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
+  "new-function|build stack|0|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "release||0|5|scripts/release-test.sh: workflows, versions, release.sh (zip and image) against moto, smoke.sh"
   "deploy||0|5|scripts/release-test.sh deploy: deploy.sh's smoke test and automatic rollback, applied to moto"
   "moto||0|5|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
