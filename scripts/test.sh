@@ -9,25 +9,26 @@ source "$(dirname "$0")/lib/app_stack.sh"
 
 # name|needs|slots|nice|what it runs: the stages, in the order they are started when several are
 # ready at once (and their logs printed). A stage starts when the stages it needs have finished
-# and the CPU slots it asks for are free: the 2-core machine has three, since a stage that holds
-# one waits on moto or the AWS provider for part of its time. The build takes all three
-# (everything after it waits for it); a CPU-bound stage takes one; a stage that mostly waits on
-# moto or a local cloud takes none and starts as soon as its inputs are there. The packages and
-# the stages that need them run at normal priority, the others at nice 5. Measured on fresh
-# clones: every stage at once made the build take four times as long and burned a third more
-# CPU; the packages beside two other slot holders at one priority took 417 s, and alone among
-# slot holders 217 s, while the .NET tests and Terraform checks waited.
+# and the CPU slots it asks for are free. The 2-core machine has three slots, since a stage that
+# holds one waits on moto, a local cloud or the AWS provider for part of its time: the build
+# takes all three (everything after it waits for it); a CPU-bound stage takes one; a stage that
+# mostly waits takes none and starts at once. The chain build → package → dotnet-test →
+# release-packages is the longest: it runs at normal priority, the stages with slack at nice 5
+# (the stack too gates three stages). Measured: every stage at once made the build take four
+# times as long and burned a third more CPU; with all slot holders at one priority the packages
+# took 417 s instead of 240 s; the .NET tests and Terraform checks at nice 5 beside the packages
+# took 760 s instead of about 300 s. deploy.sh's checks are a stage of their own, so the longest
+# waiting stage is shorter.
 STAGES=(
   "build||3|0|dotnet build Functions.sln -c Release, warnings are errors (AOT and trim analyzers on)"
   "package|build|1|0|scripts/package.sh --mode Aot: ListObjects, ProcessRecords, QueryFiles (the process-level and release tests run them)"
-  "process-test|build package|1|0|the packaged bootstraps as processes (Category=Packaged in tests/Integration.Tests), against a moto_server of their own"
+  "dotnet-test|build package|1|0|every test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
   "release-packages|package|1|0|scripts/release-test.sh: the Dockerfile, the GLIBC check and reproducible packaging, on the packages"
   "terraform||1|5|scripts/terraform-test.sh: fmt, validate and terraform test of every module and stack"
-  "dotnet-test|build|1|5|every other test project but the end-to-end suite, against a moto_server of its own; the moto launcher's SQS lock and state dump (tests/moto_local)"
   "mutations|terraform|1|5|scripts/terraform-mutations.sh: each weakened copy of the Terraform must fail its tests"
+  "e2e|build stack|1|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
+  "new-function|build stack|1|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "stack||0|0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
-  "e2e|build stack|0|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
-  "new-function|build stack|0|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "release||0|5|scripts/release-test.sh: workflows, versions, release.sh (zip and image) against moto, smoke.sh"
   "deploy||0|5|scripts/release-test.sh deploy: deploy.sh's smoke test and automatic rollback, applied to moto"
   "moto||0|5|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
@@ -88,7 +89,6 @@ declare -A TOOLS=(
   [build]="dotnet"
   [package]="dotnet python3 objdump zip"
   [dotnet-test]="dotnet python3 moto_server objdump unzip aws curl"
-  [process-test]="dotnet python3 moto_server objdump unzip"
   [terraform]="terraform python3"
   [mutations]="terraform python3"
   [stack]="terraform python3 moto_server aws curl"
@@ -177,7 +177,7 @@ stage_dotnet_test() {
   MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto.log"
   trap moto_stop EXIT
   echo "moto_server: $MOTO_ENDPOINT (pid $MOTO_PID)"
-  dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd&Category!=Packaged" \
+  dotnet test "$REPO_ROOT/Functions.sln" -c Release --no-build --nologo --filter "Category!=EndToEnd" \
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results" || status=$?
   local p f s mp=0 mf=0 line
   read -r p f s < <(trx_totals "$work/results")
@@ -194,19 +194,6 @@ stage_dotnet_test() {
     fi
   done
   counts dotnet-test "$((p + mp))" "$((f + mf))" "$s"
-  return "$status"
-}
-
-# The packaged bootstraps as processes (Category=Packaged): the only tests that need the packages.
-stage_process_test() {
-  local status=0 p f s
-  MOTO_LAUNCHER="$REPO_ROOT/scripts/lib/moto_local.py" moto_start "$work/moto-process-test.log"
-  trap moto_stop EXIT
-  echo "moto_server: $MOTO_ENDPOINT (pid $MOTO_PID)"
-  dotnet test "$REPO_ROOT/tests/Integration.Tests" -c Release --no-build --nologo --filter "Category=Packaged" \
-    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$work/results-packaged" || status=$?
-  read -r p f s < <(trx_totals "$work/results-packaged")
-  counts process-test "$p" "$f" "$s"
   return "$status"
 }
 

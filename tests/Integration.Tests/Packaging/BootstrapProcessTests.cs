@@ -12,7 +12,7 @@ namespace Functions.Integration.Tests.Packaging;
 /// The packaged <c>bootstrap</c> of ListObjects (scripts/package.sh; scripts/test.sh packages
 /// Native AOT for linux-x64) run as a process behind the local cloud's Runtime API, with moto behind it.
 /// </summary>
-[Trait("Category", "Packaged")]
+[Trait("Category", "Integration")]
 public sealed partial class BootstrapProcessTests
 {
     private static readonly string PackageDir = BootstrapProcess.PackageDir("ListObjects");

@@ -13,7 +13,7 @@ namespace Functions.Integration.Tests.Packaging;
 /// real stream records read from moto's DynamoDB Streams API in the batches the stream mapping
 /// uses: hostile files end rejected, the process never dies, nothing is left unsettled.
 /// </summary>
-[Trait("Category", "Packaged")]
+[Trait("Category", "Integration")]
 public sealed class ProcessRecordsProcessTests : IAsyncLifetime
 {
     private static readonly int StreamBatchSize = ManifestStreamBatchSize();

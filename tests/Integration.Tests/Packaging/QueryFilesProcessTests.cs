@@ -11,7 +11,7 @@ namespace Functions.Integration.Tests.Packaging;
 /// process behind the Runtime API, with moto behind it: real queries over files made ready by
 /// the processor, warm calls on one process, and nothing left in its work root between calls.
 /// </summary>
-[Trait("Category", "Packaged")]
+[Trait("Category", "Integration")]
 public sealed class QueryFilesProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private QueryHarness _query = null!;
