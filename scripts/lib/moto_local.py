@@ -2,7 +2,7 @@
 
 usage: python3 moto_local.py HOST PORT [--serial]
 
-Three differences from `moto_server`, for scripts/local.sh and scripts/test.sh:
+What it does differently from `moto_server`, for scripts/local.sh and scripts/test.sh:
 - --serial: one request at a time. Used while the stack is recorded: every request is handled
   before the next one starts, so the order moto draws its (seeded) identifiers in is the order
   the requests are recorded in, and a replay recreates the same identifiers.
