@@ -12,13 +12,13 @@ locals {
         {
           Sid      = "EnvironmentObjects"
           Effect   = "Allow"
-          Action   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+          Action   = ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:PutObject"]
           Resource = ["${local.app_arn}:s3:::functions-${env}-*/*"]
         },
         {
           Sid      = "ListEnvironmentBuckets"
           Effect   = "Allow"
-          Action   = ["s3:ListBucket"]
+          Action   = ["s3:ListBucket", "s3:ListBucketVersions"]
           Resource = ["${local.app_arn}:s3:::functions-${env}-*"]
         },
         {
