@@ -146,11 +146,8 @@ internal sealed class RecordActions(
     public Task<FileRecord?> GetFileAsync(string tenantKey, string id, CancellationToken cancellationToken) =>
         files.GetAsync(tenantKey, id, cancellationToken);
 
-    // S3 answers HeadObject on a missing key with 404 only to a caller that may list the
-    // bucket, and with 403 otherwise. The role may list only with an s3:prefix under tenants/,
-    // which a HEAD does not carry, so a 403 is settled by listing the key itself: absent means
-    // missing; present means a real refusal (a policy or key problem), which propagates and is
-    // retried, never held against the file.
+    // A 403 may mean a missing key (MissingObjects); a real refusal propagates and is retried,
+    // never held against the file.
     private async Task<long?> LengthAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -165,9 +162,7 @@ internal sealed class RecordActions(
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.Forbidden)
         {
-            var listing = await DependencyUnavailableException.Guard("S3",
-                () => s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = settings.BucketName, Prefix = key, MaxKeys = 1 }, cancellationToken));
-            if (listing.S3Objects is { Count: > 0 } objects && objects[0].Key == key)
+            if (!await MissingObjects.IsMissingAsync(s3, settings.BucketName, key, cancellationToken))
             {
                 throw;
             }

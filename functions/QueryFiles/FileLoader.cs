@@ -85,6 +85,16 @@ public sealed class FileLoader
         {
             throw Changed(file, "its stored content is missing", exception);
         }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.Forbidden)
+        {
+            // What S3 answers a role without an unconditioned s3:ListBucket for a missing key.
+            if (await MissingObjects.IsMissingAsync(_s3, _bucket, key, cancellationToken))
+            {
+                throw Changed(file, "its stored content is missing", exception);
+            }
+
+            throw;
+        }
 
         using (response)
         {

@@ -154,6 +154,7 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow dynamodb:GetItem arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
+      "Allow s3:ListBucket arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
       "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
       "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",

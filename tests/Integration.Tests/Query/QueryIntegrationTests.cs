@@ -212,6 +212,46 @@ public sealed class QueryIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_StoredObjectGone_AnsweredAs403ByS3_Is409()
+    {
+        var sales = await _query.ReadyFileAsync("sales.csv", SalesCsv);
+        var alice = TenantResolver.Resolve(ApiRequests.Iam(ApiRequests.AliceArn), out _)!;
+        await _query.Files.Env.S3.DeleteObjectAsync(_query.Files.Env.Settings.BucketName, FileRules.ObjectKey(alice.Key, sales));
+        using var s3 = new MissingKeyForbidden();
+        var function = new Functions.QueryFiles.Function(_query.Files.Env.Dynamo, s3, _query.Files.Env.Settings, _query.Settings, TimeProvider.System);
+
+        var response = await _query.Send(QueryHarness.Body("SELECT * FROM sales", [("sales", sales)]), function: function);
+
+        response.StatusCode.Should().Be(409, response.Body);
+        QueryHarness.Json(response).GetProperty("detail").GetString().Should().Contain("its stored content is missing");
+        _query.WorkRootEntries().Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// The moto client, answering GetObject on a missing key as S3 answers a role whose
+    /// s3:ListBucket carries an s3:prefix condition (QueryFiles's): 403, not 404.
+    /// </summary>
+    private sealed class MissingKeyForbidden() : Amazon.S3.AmazonS3Client(Moto.Credentials, new Amazon.S3.AmazonS3Config
+    {
+        ServiceURL = Moto.Endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = Moto.Region,
+    })
+    {
+        public override async Task<GetObjectResponse> GetObjectAsync(GetObjectRequest request, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await base.GetObjectAsync(request, cancellationToken);
+            }
+            catch (Amazon.S3.AmazonS3Exception exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                throw new Amazon.S3.AmazonS3Exception("Access Denied", Amazon.Runtime.ErrorType.Sender, "AccessDenied", "r-403", System.Net.HttpStatusCode.Forbidden);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Query_FilesOverTheSizeBudget_Is422BeforeDownloading()
     {
         var sales = await _query.ReadyFileAsync("sales.csv", SalesCsv);
