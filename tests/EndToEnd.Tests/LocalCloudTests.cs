@@ -282,7 +282,11 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
         list.ArgumentList.Add("--list");
         using var lister = Process.Start(list)!;
         var plan = await lister.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        plan.Should().Contain($"smoke plan: {expected} checks", "--list names the checks the run makes");
+        plan.Should().Contain($"smoke plan: {expected} checks");
+        // --list (what the new-function test reads) names exactly the checks a run passes, in order.
+        var planned = plan.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l[2..]);
+        var passed = output.Split('\n').Where(l => l.StartsWith("  ok   ", StringComparison.Ordinal)).Select(l => l["  ok   ".Length..]);
+        passed.Should().Equal(planned);
     }
 
     [Fact]
