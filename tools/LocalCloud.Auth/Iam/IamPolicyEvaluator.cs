@@ -52,11 +52,23 @@ public static class IamPolicyEvaluator
     /// <summary>The action API Gateway authorizes for <c>AWS_IAM</c> routes.</summary>
     public const string InvokeAction = "execute-api:Invoke";
 
-    /// <summary>Evaluates <paramref name="policies"/> for <paramref name="action"/> on <paramref name="resourceArn"/>.</summary>
+    /// <summary>Evaluates <paramref name="policies"/> for <paramref name="action"/> on <paramref name="resourceArn"/>, without a request context (conditions and policy variables not evaluated).</summary>
     /// <param name="policies">The caller's identity policies.</param>
     /// <param name="action">The action, e.g. <see cref="InvokeAction"/>.</param>
     /// <param name="resourceArn">The resource's ARN, e.g. from <see cref="ExecuteApiArn.For"/>.</param>
-    public static PolicyEvaluation Evaluate(IEnumerable<IdentityPolicy> policies, string action, string resourceArn)
+    public static PolicyEvaluation Evaluate(IEnumerable<IdentityPolicy> policies, string action, string resourceArn) =>
+        Evaluate(policies, action, resourceArn, null);
+
+    /// <summary>
+    /// Evaluates <paramref name="policies"/> for <paramref name="action"/> on <paramref name="resourceArn"/>
+    /// in <paramref name="context"/>: conditions (<see cref="PolicyCondition"/>) and policy variables
+    /// are evaluated against its keys. Without a context they are not (see the remarks).
+    /// </summary>
+    /// <param name="policies">The policies of one kind (identity, boundary or session).</param>
+    /// <param name="action">The action, e.g. <c>s3:GetObject</c>.</param>
+    /// <param name="resourceArn">The resource's ARN.</param>
+    /// <param name="context">The request's condition keys, or null.</param>
+    public static PolicyEvaluation Evaluate(IEnumerable<IdentityPolicy> policies, string action, string resourceArn, RequestContext? context)
     {
         ArgumentNullException.ThrowIfNull(policies);
         ArgumentException.ThrowIfNullOrEmpty(action);
@@ -78,8 +90,22 @@ public static class IamPolicyEvaluator
                     continue;
                 }
 
-                var unsupported = Unsupported(statement);
-                if (statement.Effect == PolicyEffect.Deny)
+                var unsupported = Unsupported(statement, context);
+                if (unsupported is null && context is not null)
+                {
+                    if (!ResourceMatches(statement, resourceArn, context) || !PolicyCondition.Holds(statement.Conditions, context, statement.SubstitutesVariables))
+                    {
+                        continue;
+                    }
+
+                    if (statement.Effect == PolicyEffect.Deny)
+                    {
+                        return new(PolicyDecision.ExplicitDeny, $"denied by {where}");
+                    }
+
+                    allowedBy ??= where;
+                }
+                else if (statement.Effect == PolicyEffect.Deny)
                 {
                     if (ResourceMatches(statement, resourceArn, variablesMatch: true))
                     {
@@ -107,16 +133,25 @@ public static class IamPolicyEvaluator
             : new(PolicyDecision.ImplicitDeny, $"no statement allows {action} on {resourceArn}{note}");
     }
 
-    private static string? Unsupported(PolicyStatement statement) =>
-        statement.HasCondition ? "Condition"
-        : statement.HasPolicyVariable ? "policy variable"
-        : statement.HasPrincipal ? "Principal"
-        : null;
+    /// <summary>What of the statement is not evaluated: without a context, conditions and policy variables; always, Principal and unknown condition operators.</summary>
+    private static string? Unsupported(PolicyStatement statement, RequestContext? context) =>
+        statement.HasPrincipal ? "Principal"
+        : context is null && statement.HasCondition ? "Condition"
+        : context is null && statement.HasPolicyVariable ? "policy variable"
+        : PolicyCondition.Unsupported(statement.Conditions);
 
     private static bool ActionMatches(PolicyStatement statement, string action) =>
         statement.Action is { } actions
             ? actions.Any(p => Wildcard.Matches(p, action, ignoreCase: true))
             : !statement.NotAction!.Any(p => Wildcard.Matches(p, action, ignoreCase: true));
+
+    /// <summary>With a context: policy variables substituted; a pattern whose variable the request lacks matches nothing.</summary>
+    private static bool ResourceMatches(PolicyStatement statement, string resourceArn, RequestContext context)
+    {
+        bool Any(IReadOnlyList<string> patterns) => patterns.Any(p =>
+            (statement.SubstitutesVariables ? context.Substitute(p) : p) is { } pattern && Wildcard.MatchesArn(pattern, resourceArn));
+        return statement.Resource is { } resources ? Any(resources) : !Any(statement.NotResource!);
+    }
 
     private static bool ResourceMatches(PolicyStatement statement, string resourceArn, bool variablesMatch)
     {

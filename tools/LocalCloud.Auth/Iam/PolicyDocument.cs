@@ -41,8 +41,14 @@ public sealed class PolicyStatement
     /// <summary><c>NotResource</c> patterns, or null.</summary>
     public IReadOnlyList<string>? NotResource { get; init; }
 
-    /// <summary>The statement has a <c>Condition</c> (not evaluated).</summary>
-    public bool HasCondition { get; init; }
+    /// <summary>The statement has a <c>Condition</c>.</summary>
+    public bool HasCondition => Conditions.Count > 0;
+
+    /// <summary>The <c>Condition</c> element's clauses (empty without one).</summary>
+    public IReadOnlyList<ConditionClause> Conditions { get; init; } = [];
+
+    /// <summary>The document is of version 2012-10-17, where <c>${…}</c> are policy variables.</summary>
+    public bool SubstitutesVariables { get; init; }
 
     /// <summary>The statement has <c>Principal</c> or <c>NotPrincipal</c> (IAM refuses these in identity policies).</summary>
     public bool HasPrincipal { get; init; }
@@ -152,6 +158,7 @@ public sealed class PolicyDocument
         // ones ${…} is literal text.
         var variables = version == "2012-10-17"
             && (resource ?? notResource ?? []).Any(r => r.Contains("${", StringComparison.Ordinal));
+        var conditions = element.TryGetProperty("Condition", out var condition) ? PolicyCondition.Parse(condition, problems) : [];
         return new PolicyStatement
         {
             Id = id,
@@ -160,7 +167,8 @@ public sealed class PolicyDocument
             NotAction = notAction,
             Resource = resource,
             NotResource = notResource,
-            HasCondition = element.TryGetProperty("Condition", out _),
+            Conditions = conditions,
+            SubstitutesVariables = version == "2012-10-17",
             HasPrincipal = element.TryGetProperty("Principal", out _) || element.TryGetProperty("NotPrincipal", out _),
             HasPolicyVariable = variables,
             Problem = problems.Count == 0 ? null : string.Join("; ", problems),

@@ -47,7 +47,11 @@ internal sealed class MotoIamData
 
             foreach (var role in Items(iam, "Role"))
             {
-                data.Read("Role", role, r => data.Roles.Add(new MotoRole(Text(r, "account_id"), Text(r, "arn"), Text(r, "id"), Text(r, "name"), InlinePolicies(r), AttachedPolicies(r))));
+                data.Read("Role", role, r => data.Roles.Add(new MotoRole(Text(r, "account_id"), Text(r, "arn"), Text(r, "id"), Text(r, "name"), InlinePolicies(r), AttachedPolicies(r))
+                {
+                    PermissionsBoundaryArn = OptionalText(r, "permissions_boundary_arn"),
+                    Tags = RoleTags(r),
+                }));
             }
 
             foreach (var policy in Items(iam, "ManagedPolicy").Concat(Items(iam, "AWSManagedPolicy")))
@@ -68,7 +72,10 @@ internal sealed class MotoIamData
             {
                 data.Read("AssumedRole", session, a => data.Sessions.Add(new MotoSession(
                     Text(a, "access_key_id"), Text(a, "secret_access_key"), Text(a, "session_token"),
-                    Text(a, "account_id"), Text(a, "arn"), Text(a, "user_id"), Text(a, "role_arn"), Text(a, "session_name"))));
+                    Text(a, "account_id"), Text(a, "arn"), Text(a, "user_id"), Text(a, "role_arn"), Text(a, "session_name"))
+                {
+                    Policy = OptionalText(a, "policy"),
+                }));
             }
         }
 
@@ -107,6 +114,24 @@ internal sealed class MotoIamData
             ? [.. policies.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => new KeyValuePair<string, string>(p.Name, p.Value.GetString()!))]
             : [];
 
+    /// <summary>A role's <c>tags</c>: moto keeps them as key → <c>{"Key": …, "Value": …}</c>.</summary>
+    private static Dictionary<string, string> RoleTags(JsonElement role)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (role.TryGetProperty("tags", out var items) && items.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var tag in items.EnumerateObject())
+            {
+                if (tag.Value.ValueKind == JsonValueKind.Object && OptionalText(tag.Value, "Value") is { } value)
+                {
+                    tags[OptionalText(tag.Value, "Key") ?? tag.Name] = value;
+                }
+            }
+        }
+
+        return tags;
+    }
+
     /// <summary><c>attached_managed_policies</c>: the attached managed policies' ARNs.</summary>
     private static List<string> AttachedPolicies(JsonElement item) =>
         item.TryGetProperty("attached_managed_policies", out var attached) && attached.ValueKind == JsonValueKind.Array
@@ -118,11 +143,22 @@ internal sealed record MotoUser(string AccountId, string Arn, string Id, string 
 
 internal sealed record MotoGroup(string AccountId, string Arn, string Name, List<KeyValuePair<string, string>> Inline, List<string> Attached);
 
-internal sealed record MotoRole(string AccountId, string Arn, string Id, string Name, List<KeyValuePair<string, string>> Inline, List<string> Attached);
+internal sealed record MotoRole(string AccountId, string Arn, string Id, string Name, List<KeyValuePair<string, string>> Inline, List<string> Attached)
+{
+    /// <summary>The role's permissions boundary (a managed policy's ARN), or null.</summary>
+    public string? PermissionsBoundaryArn { get; init; }
+
+    /// <summary>The role's tags (the <c>aws:PrincipalTag/…</c> keys of its sessions).</summary>
+    public Dictionary<string, string> Tags { get; init; } = [];
+}
 
 internal sealed record MotoManagedPolicy(string Arn, string Id, string DefaultVersionId);
 
 internal sealed record MotoAccessKey(string AccessKeyId, string SecretAccessKey, string Status, string? UserName, string? RoleArn);
 
 internal sealed record MotoSession(
-    string AccessKeyId, string SecretAccessKey, string SessionToken, string AccountId, string Arn, string UserId, string RoleArn, string SessionName);
+    string AccessKeyId, string SecretAccessKey, string SessionToken, string AccountId, string Arn, string UserId, string RoleArn, string SessionName)
+{
+    /// <summary>The session policy passed to <c>AssumeRole</c>, or null.</summary>
+    public string? Policy { get; init; }
+}

@@ -41,6 +41,11 @@ public sealed class MotoIamStateOptions
 /// <param name="Problems">What could not be used and why (ambiguous keys, missing roles, unreadable policies).</param>
 public sealed record MotoIamSummary(DateTimeOffset LoadedAt, int Users, int Roles, int AccessKeys, int Sessions, IReadOnlyList<string> Problems);
 
+/// <summary>Everything that decides a principal's own requests: its policies of each kind and its tags.</summary>
+/// <param name="Policies">Identity policies, permissions boundary, session policy.</param>
+/// <param name="Tags">The principal's tags (a role session's are its role's), for <c>aws:PrincipalTag/…</c>.</param>
+public sealed record PrincipalAccess(PrincipalPolicies Policies, IReadOnlyDictionary<string, string> Tags);
+
 /// <summary>
 /// Credentials and identity policies as moto holds them, loaded from its state dump
 /// (<c>GET {endpoint}/moto-api/data.json?service=iam&amp;service=sts</c>: the local cloud's moto launcher
@@ -131,6 +136,22 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
         ArgumentNullException.ThrowIfNull(caller);
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         return snapshot.Policies.GetValueOrDefault(caller.PrincipalArn) ?? [];
+    }
+
+    /// <summary>
+    /// The policies of every kind that decide <paramref name="caller"/>'s own AWS requests (identity
+    /// policies; for a role session also the role's permissions boundary and the session policy)
+    /// and its tags. A boundary that names a policy moto does not hold is unreadable, which denies.
+    /// </summary>
+    /// <param name="caller">The authenticated caller.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <exception cref="InvalidOperationException">moto could not be read for the first load.</exception>
+    public async ValueTask<PrincipalAccess> GetAccessAsync(CallerCredentials caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        return snapshot.Access.GetValueOrDefault(caller.AccessKeyId)
+            ?? new PrincipalAccess(new PrincipalPolicies(snapshot.Policies.GetValueOrDefault(caller.PrincipalArn) ?? [], null, null), new Dictionary<string, string>());
     }
 
     /// <summary>The current snapshot (loading the first one); a stale one starts a background reload.</summary>
@@ -284,8 +305,24 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
             policies[role.Arn] = list;
         }
 
+        var access = new Dictionary<string, PrincipalAccess>(StringComparer.Ordinal);
+        foreach (var session in data.Sessions)
+        {
+            if (!roles.TryGetValue(session.RoleArn, out var role))
+            {
+                continue;
+            }
+
+            var boundary = role.PermissionsBoundaryArn is { } boundaryArn
+                ? new IdentityPolicy($"permissions boundary {boundaryArn}",
+                    managed.GetValueOrDefault(boundaryArn) ?? PolicyDocument.Unreadable($"moto holds no policy {boundaryArn}, the permissions boundary of {role.Arn}"))
+                : null;
+            var sessionPolicy = session.Policy is { Length: > 0 } json ? new IdentityPolicy($"session policy of {session.Arn}", PolicyDocument.Parse(json)) : null;
+            access[session.AccessKeyId] = new PrincipalAccess(new PrincipalPolicies(policies.GetValueOrDefault(role.Arn) ?? [], boundary, sessionPolicy), role.Tags);
+        }
+
         var summary = new MotoIamSummary(loadedAt, data.Users.Count, data.Roles.Count, keys.Count, data.Sessions.Count, problems);
-        return new Snapshot(sequence, loadedAt, hash, keys, policies, summary);
+        return new Snapshot(sequence, loadedAt, hash, keys, policies, access, summary);
     }
 
     private static void Add(List<IdentityPolicy> list, string owner, List<KeyValuePair<string, string>> inline, List<string> attached, Dictionary<string, PolicyDocument> managed)
@@ -306,6 +343,7 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
     private async Task<Dictionary<string, PolicyDocument>> ManagedDocumentsAsync(MotoIamData data, List<string> problems)
     {
         var attached = data.Users.SelectMany(u => u.Attached).Concat(data.Groups.SelectMany(g => g.Attached)).Concat(data.Roles.SelectMany(r => r.Attached))
+            .Concat(data.Roles.Select(r => r.PermissionsBoundaryArn).OfType<string>())
             .ToHashSet(StringComparer.Ordinal);
         var documents = new Dictionary<string, PolicyDocument>(StringComparer.Ordinal);
         foreach (var policy in data.ManagedPolicies.Where(p => attached.Contains(p.Arn)))
@@ -355,5 +393,6 @@ public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
         byte[] Hash,
         IReadOnlyDictionary<string, CallerCredentials> Keys,
         IReadOnlyDictionary<string, IReadOnlyList<IdentityPolicy>> Policies,
+        IReadOnlyDictionary<string, PrincipalAccess> Access,
         MotoIamSummary Summary);
 }

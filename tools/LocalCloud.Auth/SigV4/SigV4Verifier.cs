@@ -182,6 +182,19 @@ public sealed class SigV4Verifier
     {
         detail = null;
         var declared = request.FirstHeader("X-Amz-Content-Sha256")?.Trim() ?? parts.QueryContentSha256;
+        if (_options.S3PayloadRules)
+        {
+            if (declared is null && parts.Presigned)
+            {
+                return SigV4Canonical.UnsignedPayload;
+            }
+
+            if (declared is not null && declared.StartsWith("STREAMING-", StringComparison.Ordinal))
+            {
+                return declared;
+            }
+        }
+
         if (declared == SigV4Canonical.UnsignedPayload)
         {
             if (_options.AcceptUnsignedPayload)

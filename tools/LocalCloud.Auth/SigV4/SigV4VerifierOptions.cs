@@ -27,4 +27,12 @@ public sealed class SigV4VerifierOptions
 
     /// <summary>The longest <c>X-Amz-Expires</c> a presigned request may carry: 7 days at AWS.</summary>
     public TimeSpan MaxPresignedLifetime { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// S3's payload rules beyond <see cref="AcceptUnsignedPayload"/>: a presigned URL signs the payload
+    /// as <c>UNSIGNED-PAYLOAD</c>, and a streaming upload (<c>X-Amz-Content-Sha256: STREAMING-…</c>,
+    /// aws-chunked) signs that literal in its seed signature. The chunk signatures of a streaming
+    /// body are not verified (the local cloud checks the seed signature only).
+    /// </summary>
+    public bool S3PayloadRules { get; init; }
 }
