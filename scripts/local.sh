@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib/app_stack.sh"
 usage() {
   cat <<USAGE
 Usage: scripts/local.sh [--port N] [--aot | --no-build] [--fresh] [--state DIR] [--concurrency N]
+                        [--iam-audit FILE] [--no-iam]
 
   --port N   the HTTP API's port on 127.0.0.1 (default 4080)
   --aot      run the shipping Native AOT packages (scripts/package.sh --mode Aot; slower to
@@ -23,6 +24,13 @@ Usage: scripts/local.sh [--port N] [--aot | --no-build] [--fresh] [--state DIR] 
   --concurrency N
              most instances of a function at once when the stack reserves none (default 10);
              beyond it the HTTP API answers 429 as API Gateway does when Lambda throttles
+  --iam-audit FILE
+             write every IAM decision the AWS endpoint makes (function, action, resource,
+             decision) to FILE as JSON lines
+  --no-iam   FOR DEBUGGING ONLY: the functions call moto directly with moto's test keys, so
+             nothing checks their own permissions and a missing grant will not show here.
+             By default each function runs as its role and every AWS call it makes is
+             checked as AWS would check it (docs/local-cloud.md, "IAM behind the functions")
 
 Prints the endpoint, the demo tenants' credentials and a ready-to-paste curl example for every
 route once the system is up. Ctrl-C stops every process it started.
@@ -35,6 +43,8 @@ no_build=0
 fresh=0
 run_dir=""
 concurrency=10
+iam=on
+iam_audit=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="${2:?error: --port needs a number}"; shift 2 ;;
@@ -43,6 +53,8 @@ while [[ $# -gt 0 ]]; do
     --fresh) fresh=1; shift ;;
     --state) run_dir="${2:?error: --state needs a folder}"; shift 2 ;;
     --concurrency) concurrency="${2:?error: --concurrency needs a number}"; shift 2 ;;
+    --iam-audit) iam_audit="${2:?error: --iam-audit needs a file}"; shift 2 ;;
+    --no-iam) iam=off; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
   esac
@@ -57,6 +69,10 @@ require_moto
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 require aws "Install the AWS CLI ('pip install awscli' or AWS CLI v2), then re-run."
 require curl "Install curl (Debian: apt-get install curl), then re-run."
+if [[ "$iam" == off ]]; then
+  echo "WARNING: --no-iam: the functions' own AWS calls are not checked against their roles;" >&2
+  echo "         what passes here may be denied in AWS. Use it for debugging only." >&2
+fi
 
 if ! python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.close()' "$port" 2>/dev/null; then
   die "port $port on 127.0.0.1 is in use: a local cloud (or another program) is already running there. Stop it, or choose another port with --port."
@@ -165,6 +181,7 @@ rm -f "$ready"
 dotnet "$REPO_ROOT/tools/LocalCloud/bin/Release/net10.0/LocalCloud.dll" \
   --moto "$MOTO_ENDPOINT" --manifest "$REPO_ROOT/functions/functions.json" --outputs "$state/outputs.json" \
   --functions "$functions_dir" --port "$port" --concurrency "$concurrency" --logs "$state/logs" --ready-file "$ready" \
+  --iam "$iam" ${iam_audit:+--iam-audit "$iam_audit"} \
   > >(tee "$state/logs/localcloud.log") 2>&1 &
 local_cloud_pid=$!
 for _ in $(seq 1 600); do

@@ -16,6 +16,7 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
     private readonly RuntimeApiEndpoint _runtimeApi;
     private readonly string _runtimeApiHost;
     private readonly IReadOnlyDictionary<string, string> _baseEnvironment;
+    private readonly IExecutionRoleCredentials? _credentials;
     private readonly string _invokedFunctionArn;
     private readonly TimeProvider _time;
     private readonly LocalLog _log;
@@ -29,6 +30,12 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
     /// <param name="invokedFunctionArn">The ARN the runtime is told it was invoked as (<c>Lambda-Runtime-Invoked-Function-Arn</c>).</param>
     /// <param name="time">The clock for deadlines and limits.</param>
     /// <param name="log">The local cloud's log.</param>
+    /// <param name="credentials">
+    /// The execution role's credentials each new instance gets (<c>AWS_ACCESS_KEY_ID</c>,
+    /// <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>, over those of <paramref name="baseEnvironment"/>);
+    /// an idle instance whose credentials have less than <see cref="CredentialsMargin"/> left is
+    /// replaced rather than reused. Null: the base environment's.
+    /// </param>
     public FunctionHost(
         FunctionDefinition function,
         RuntimeApiEndpoint runtimeApi,
@@ -36,8 +43,10 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
         IReadOnlyDictionary<string, string> baseEnvironment,
         string invokedFunctionArn,
         TimeProvider time,
-        LocalLog log)
+        LocalLog log,
+        IExecutionRoleCredentials? credentials = null)
     {
+        _credentials = credentials;
         Function = function;
         _slots = new SemaphoreSlim(function.Concurrency, function.Concurrency);
         _runtimeApi = runtimeApi;
@@ -47,6 +56,12 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
         _time = time;
         _log = log;
     }
+
+    /// <summary>
+    /// The least time an instance's credentials must have left for it to take an invocation: the
+    /// function's timeout fits in it many times over, so no invocation runs on expired credentials.
+    /// </summary>
+    public static TimeSpan CredentialsMargin { get; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The function.</summary>
     public FunctionDefinition Function { get; }
@@ -150,7 +165,7 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
     {
         while (_idle.TryTake(out var idle))
         {
-            if (idle.IsAlive)
+            if (idle.IsAlive && (idle.CredentialsExpire is not { } expire || expire - _time.GetUtcNow() >= CredentialsMargin))
             {
                 return idle;
             }
@@ -163,7 +178,7 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
         Interlocked.Increment(ref _instancesStarted);
         try
         {
-            instance.Start(_baseEnvironment);
+            instance.Start(EnvironmentFor(instance));
         }
         catch (System.ComponentModel.Win32Exception exception)
         {
@@ -171,6 +186,25 @@ public sealed class FunctionHost : IFunctionInvoker, IDisposable
         }
 
         return instance;
+    }
+
+    /// <summary>The base environment, with fresh execution-role credentials when the host has a source of them.</summary>
+    private IReadOnlyDictionary<string, string> EnvironmentFor(FunctionInstance instance)
+    {
+        if (_credentials is null)
+        {
+            return _baseEnvironment;
+        }
+
+        var credentials = _credentials.Current();
+        instance.CredentialsExpire = credentials.Expiration;
+        var environment = new Dictionary<string, string>(_baseEnvironment, StringComparer.Ordinal);
+        foreach (var (name, value) in credentials.Variables)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
     }
 
     // Lambda's init phase: the runtime must ask for work within the init limit.

@@ -55,6 +55,9 @@ public sealed class FunctionInstance : IDisposable
     /// <summary>Whether the process runs.</summary>
     public bool IsAlive => _process is { HasExited: false };
 
+    /// <summary>When the execution-role credentials the process was started with expire (null: not role credentials).</summary>
+    public DateTimeOffset? CredentialsExpire { get; set; }
+
     /// <summary>The process id, once started.</summary>
     public int? ProcessId { get; private set; }
 

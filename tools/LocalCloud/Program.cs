@@ -1,8 +1,11 @@
 using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.SecurityToken;
 using Amazon.SQS;
 using Functions.DynamoDbStreams;
+using Functions.LocalCloud.Auth.Moto;
+using Functions.LocalCloud.Aws;
 using Functions.LocalCloud.Config;
 using Functions.LocalCloud.Events;
 using Functions.LocalCloud.Gateway;
@@ -26,6 +29,8 @@ var time = TimeProvider.System;
 using var http = new HttpClient();
 var gatewayPort = options.GatewayPort == 0 ? LoopbackPorts.Free() : options.GatewayPort;
 var runtimePort = options.RuntimePort == 0 ? LoopbackPorts.Free() : options.RuntimePort;
+var awsPort = LoopbackPorts.Free();
+var awsEndpoint = options.EnforceIam ? $"http://127.0.0.1:{awsPort}" : options.MotoEndpoint;
 if (!LoopbackPorts.IsFree(gatewayPort))
 {
     await Console.Error.WriteLineAsync($"error: port {gatewayPort} on 127.0.0.1 is in use: another local cloud (or another program) is running there. Stop it, or pass another --port.");
@@ -36,17 +41,41 @@ var manifest = FunctionManifest.Load(options.ManifestPath);
 var outputs = StackOutputs.Load(options.OutputsPath);
 var moto = new MotoResources(http, options.MotoEndpoint, options.Region);
 var credentials = new BasicAWSCredentials("testing", "testing");
-using var sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = options.MotoEndpoint, AuthenticationRegion = options.Region });
 using var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { ServiceURL = options.MotoEndpoint, AuthenticationRegion = options.Region });
-using var streams = new DynamoDbStreamsClient(credentials, new DynamoDbStreamsConfig { ServiceUrl = new Uri(options.MotoEndpoint), AuthenticationRegion = options.Region });
+// Lambda assumes each function's execution role: the local cloud does it on moto as the deployer.
+using var sts = new AmazonSecurityTokenServiceClient(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = options.MotoEndpoint, AuthenticationRegion = options.Region });
+var roles = new Dictionary<string, AssumedRoleCredentials>(StringComparer.Ordinal);
+AssumedRoleCredentials RoleOf(string roleArn, string functionName) => roles[functionName] = new AssumedRoleCredentials(sts, roleArn, functionName, log);
 
+var iamState = new MotoIamState(http, new Uri(options.MotoEndpoint), time);
 var runtimeApi = new RuntimeApiEndpoint();
-var functions = await FunctionHosts.CreateAsync(options, manifest, outputs, moto, runtimeApi, $"127.0.0.1:{runtimePort}", time, log, CancellationToken.None);
+var functions = await FunctionHosts.CreateAsync(options, manifest, outputs, moto, runtimeApi, $"127.0.0.1:{runtimePort}", time, log,
+    awsEndpoint, options.EnforceIam ? RoleOf : null, CancellationToken.None);
 var routes = RouteTable.From(manifest);
-var authorizer = await SigV4IamAuthorizer.CreateAsync(http, options.MotoEndpoint, options.Region, time, log, CancellationToken.None);
+var authorizer = await SigV4IamAuthorizer.CreateAsync(iamState, options.Region, time, log, CancellationToken.None);
 var gateway = new GatewayEndpoint(routes, functions.ByName, authorizer, new GatewayArn(options.Region, outputs.AccountId, outputs.ApiId), time, log);
-var dispatcher = new PortDispatcher(gatewayPort, gateway, new InvokeApiEndpoint(functions.ByDeployedName), runtimeApi);
-var pollers = await EventSources.CreateAsync(outputs, functions, moto, dynamo, streams, sqs, time, log, CancellationToken.None);
+using var auditWriter = options.IamAuditFile is { } auditFile ? new StreamWriter(auditFile, append: true) { AutoFlush = true } : null;
+var aws = new AwsEndpoint(iamState, new MotoFacts(http, options.MotoEndpoint, options.Region), http, options.MotoEndpoint, options.Region, outputs.AccountId, time, log,
+    auditWriter is null ? IamAudit.Off : new IamAudit(new LocalLog(TextWriter.Synchronized(auditWriter), time)));
+var dispatcher = new PortDispatcher(gatewayPort, gateway, new InvokeApiEndpoint(functions.ByDeployedName), runtimeApi, awsPort, aws);
+
+// The pollers call as the function's role, as Lambda's do: through the AWS endpoint with IAM on.
+var pollerClients = new List<IDisposable>();
+EventSourceClients ClientsFor(FunctionHost host)
+{
+    AWSCredentials role = options.EnforceIam ? roles[host.Function.DeployedName] : credentials;
+    var sqs = new AmazonSQSClient(role, new AmazonSQSConfig { ServiceURL = awsEndpoint, AuthenticationRegion = options.Region });
+    var streams = new DynamoDbStreamsClient(role, new DynamoDbStreamsConfig { ServiceUrl = new Uri(awsEndpoint), AuthenticationRegion = options.Region });
+    pollerClients.Add(sqs);
+    return new EventSourceClients(sqs, streams);
+}
+
+if (!options.EnforceIam)
+{
+    log.Write("iam-off", ("warning", "--iam off: the functions and pollers call moto directly with moto's test keys; nothing checks their own permissions, so a missing grant will not show here"));
+}
+
+var pollers = await EventSources.CreateAsync(outputs, functions, moto, dynamo, ClientsFor, time, log, CancellationToken.None);
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -55,6 +84,10 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(IPAddress.Loopback, gatewayPort);
     kestrel.Listen(IPAddress.Loopback, runtimePort);
+    if (options.EnforceIam)
+    {
+        kestrel.Listen(IPAddress.Loopback, awsPort);
+    }
 
     // The gateway enforces API Gateway's own limits and answers as it does; Kestrel's must be wider.
     kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
@@ -73,7 +106,8 @@ await app.StartAsync();
 var readyFields = new (string Name, object? Value)[]
 {
     ("endpoint", $"http://127.0.0.1:{gatewayPort}"), ("runtime_api", $"127.0.0.1:{runtimePort}"),
-    ("lambda_endpoint", $"http://127.0.0.1:{runtimePort}"), ("functions", functions.ByName.Count), ("routes", manifest.Sum(f => f.Routes.Count)),
+    ("lambda_endpoint", $"http://127.0.0.1:{runtimePort}"), ("aws_endpoint", awsEndpoint), ("iam", options.EnforceIam ? "enforced" : "off"),
+    ("functions", functions.ByName.Count), ("routes", manifest.Sum(f => f.Routes.Count)),
     ("event_sources", outputs.EventSources.Count), ("schedules", outputs.Schedules.Count),
 };
 log.Write("ready", readyFields);
@@ -99,5 +133,6 @@ lifetime.ApplicationStopping.Register(() =>
 });
 await app.WaitForShutdownAsync();
 functions.Dispose();
+pollerClients.ForEach(c => c.Dispose());
 log.Write("stopped");
 return 0;

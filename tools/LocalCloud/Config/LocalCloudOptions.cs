@@ -17,6 +17,8 @@ namespace Functions.LocalCloud.Config;
 /// <param name="DefaultConcurrency">Instances per function when the manifest reserves none.</param>
 /// <param name="LogDir">Where each function's output is kept, one file per function (optional).</param>
 /// <param name="ReadyFile">Written with the "ready" line once everything listens (optional).</param>
+/// <param name="EnforceIam">The functions run as their roles and call the IAM-enforcing AWS endpoint (<c>--iam on</c>, the default).</param>
+/// <param name="IamAuditFile">Where to write every IAM decision (<c>--iam-audit</c>), or null.</param>
 internal sealed record LocalCloudOptions(
     int GatewayPort,
     int RuntimePort,
@@ -27,12 +29,18 @@ internal sealed record LocalCloudOptions(
     string FunctionsDir,
     int DefaultConcurrency,
     string? LogDir,
-    string? ReadyFile)
+    string? ReadyFile,
+    bool EnforceIam,
+    string? IamAuditFile)
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
         Usage: LocalCloud --moto URL --manifest FILE --outputs FILE --functions DIR
                           [--port N] [--runtime-port N] [--region R] [--concurrency N] [--logs DIR] [--ready-file FILE]
+                          [--iam on|off] [--iam-audit FILE]
+          --iam off       the functions call moto directly with moto's test keys: nothing checks their
+                          own permissions (for debugging only; the default is on)
+          --iam-audit F   write every IAM decision of the AWS endpoint to F (JSON lines)
         """;
 
     /// <summary>Parses the command line.</summary>
@@ -66,7 +74,7 @@ internal sealed record LocalCloudOptions(
                 : throw new ArgumentException($"--{name} must be a whole number from {min} to {max}, not '{text}'.");
         }
 
-        var known = new HashSet<string>(StringComparer.Ordinal) { "moto", "manifest", "outputs", "functions", "port", "runtime-port", "region", "concurrency", "logs", "ready-file" };
+        var known = new HashSet<string>(StringComparer.Ordinal) { "moto", "manifest", "outputs", "functions", "port", "runtime-port", "region", "concurrency", "logs", "ready-file", "iam", "iam-audit" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}.");
@@ -82,6 +90,13 @@ internal sealed record LocalCloudOptions(
             Required("functions"),
             Number("concurrency", 10, 1, 1000),
             values.GetValueOrDefault("logs"),
-            values.GetValueOrDefault("ready-file"));
+            values.GetValueOrDefault("ready-file"),
+            values.GetValueOrDefault("iam", "on") switch
+            {
+                "on" => true,
+                "off" => false,
+                var other => throw new ArgumentException($"--iam must be on or off, not '{other}'."),
+            },
+            values.GetValueOrDefault("iam-audit"));
     }
 }

@@ -8,7 +8,8 @@ namespace Functions.LocalCloud.Config;
 /// <param name="MemoryMb">Its memory size.</param>
 /// <param name="Environment">Its environment variables.</param>
 /// <param name="ReservedConcurrency">Its reserved concurrency, when set.</param>
-internal sealed record DeployedFunction(TimeSpan Timeout, int MemoryMb, IReadOnlyDictionary<string, string> Environment, int? ReservedConcurrency);
+/// <param name="RoleArn">Its execution role.</param>
+internal sealed record DeployedFunction(TimeSpan Timeout, int MemoryMb, IReadOnlyDictionary<string, string> Environment, int? ReservedConcurrency, string RoleArn);
 
 /// <summary>
 /// Reads what Terraform created in moto through the services' REST APIs (Lambda, EventBridge
@@ -37,7 +38,8 @@ internal sealed class MotoResources(HttpClient http, string endpoint, string reg
             TimeSpan.FromSeconds(root.GetProperty("Timeout").GetInt32()),
             root.GetProperty("MemorySize").GetInt32(),
             environment,
-            reserved);
+            reserved,
+            root.GetProperty("Role").GetString()!);
     }
 
     public async Task<ScheduleDefinition> ScheduleAsync(string name, CancellationToken cancellationToken)

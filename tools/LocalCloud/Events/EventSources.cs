@@ -6,6 +6,11 @@ using Functions.LocalCloud.Lambda;
 
 namespace Functions.LocalCloud.Events;
 
+/// <summary>The AWS clients a poller calls with: the function's role's, as Lambda polls with it.</summary>
+/// <param name="Sqs">SQS (queue polling, on-failure destinations, schedule DLQs).</param>
+/// <param name="Streams">DynamoDB Streams.</param>
+internal sealed record EventSourceClients(IAmazonSQS Sqs, IDynamoDbStreams Streams);
+
 /// <summary>
 /// The pollers of what Terraform configured (moto cannot run them): a stream poller per table
 /// stream mapping, a queue poller per queue mapping, a runner per schedule that targets a local function.
@@ -17,8 +22,7 @@ internal static class EventSources
         FunctionHosts functions,
         MotoResources moto,
         IAmazonDynamoDB dynamo,
-        IDynamoDbStreams streams,
-        IAmazonSQS sqs,
+        Func<FunctionHost, EventSourceClients> clientsFor,
         TimeProvider time,
         LocalLog log,
         CancellationToken cancellationToken)
@@ -31,6 +35,7 @@ internal static class EventSources
                 continue;
             }
 
+            var (sqs, streams) = clientsFor(host);
             if (source.Source == "events_table_stream")
             {
                 // The stream's ARN ends in a label moto takes from the clock when the table is
@@ -51,7 +56,7 @@ internal static class EventSources
             if (functions.ByDeployedName.TryGetValue(target, out var host))
             {
                 var schedule = await moto.ScheduleAsync(scheduleName, cancellationToken);
-                pollers.Add(new ScheduleRunner(schedule, host, sqs, PollerBackoff.Default, time, log));
+                pollers.Add(new ScheduleRunner(schedule, host, clientsFor(host).Sqs, PollerBackoff.Default, time, log));
             }
         }
 

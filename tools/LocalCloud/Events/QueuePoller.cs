@@ -39,7 +39,7 @@ internal sealed class QueuePoller(
 
     protected override async Task RunAsync(CancellationToken stopping)
     {
-        var url = await QueueUrls.FromArnAsync(sqs, settings.EventSourceArn, stopping);
+        var url = QueueUrls.FromArn(sqs, settings.EventSourceArn);
         var attributes = await sqs.GetQueueAttributesAsync(url, ["VisibilityTimeout", "RedrivePolicy"], stopping);
         Log.Write("poller-started", ("kind", "queue"), ("function", settings.FunctionName), ("queue", url), ("batch_size", settings.BatchSize),
             ("pollers", ConcurrentPollers), ("visibility_timeout_s", attributes.VisibilityTimeout),

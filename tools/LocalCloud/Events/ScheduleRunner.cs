@@ -83,7 +83,7 @@ internal sealed partial class ScheduleRunner(
 
         if (schedule.DeadLetterArn is { } dlq)
         {
-            await sqs.SendMessageAsync(await QueueUrls.FromArnAsync(sqs, dlq, stopping), schedule.Input, stopping);
+            await sqs.SendMessageAsync(QueueUrls.FromArn(sqs, dlq), schedule.Input, stopping);
             Log.Write("schedule-dead-lettered", ("schedule", schedule.Name), ("dead_letter_queue", dlq));
         }
 

@@ -241,7 +241,7 @@ internal sealed class StreamPoller(
                     ["streamArn"] = streamArn,
                 },
             };
-            await sqs.SendMessageAsync(await QueueUrls.FromArnAsync(sqs, destination, stopping), pointer.ToJsonString(), stopping);
+            await sqs.SendMessageAsync(QueueUrls.FromArn(sqs, destination), pointer.ToJsonString(), stopping);
         }
 
         Interlocked.Add(ref _recordsGivenUp, records.Count);

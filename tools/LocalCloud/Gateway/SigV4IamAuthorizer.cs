@@ -12,9 +12,8 @@ namespace Functions.LocalCloud.Gateway;
 /// </summary>
 internal sealed class SigV4IamAuthorizer(IamRouteAuthorizer inner, LocalLog log) : IGatewayAuthorizer
 {
-    public static async Task<SigV4IamAuthorizer> CreateAsync(HttpClient http, string moto, string region, TimeProvider time, LocalLog log, CancellationToken cancellationToken)
+    public static async Task<SigV4IamAuthorizer> CreateAsync(MotoIamState state, string region, TimeProvider time, LocalLog log, CancellationToken cancellationToken)
     {
-        var state = new MotoIamState(http, new Uri(moto), time);
         var summary = await state.RefreshAsync(cancellationToken);
         log.Write("iam-loaded", ("users", summary.Users), ("roles", summary.Roles), ("access_keys", summary.AccessKeys), ("sessions", summary.Sessions),
             ("problems", string.Join("; ", summary.Problems)));

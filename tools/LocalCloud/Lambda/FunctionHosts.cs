@@ -29,9 +29,11 @@ internal sealed class FunctionHosts : IDisposable
         string runtimeApiHost,
         TimeProvider time,
         LocalLog log,
+        string awsEndpoint,
+        Func<string, string, IExecutionRoleCredentials>? roleCredentials,
         CancellationToken cancellationToken)
     {
-        var baseEnvironment = FunctionProcessEnvironment.For(options);
+        var baseEnvironment = FunctionProcessEnvironment.For(options, awsEndpoint);
         var deployedNames = outputs.FunctionNames;
         if (options.LogDir is { } logDir)
         {
@@ -54,7 +56,8 @@ internal sealed class FunctionHosts : IDisposable
             var definition = new FunctionDefinition(function.Name, deployedName, command, arguments, deployed.Timeout, deployed.MemoryMb,
                 deployed.ReservedConcurrency ?? function.ReservedConcurrency ?? options.DefaultConcurrency, deployed.Environment, output);
             var arn = $"arn:aws:lambda:{options.Region}:{outputs.AccountId}:function:{deployedName}:live";
-            hosts[function.Name] = new FunctionHost(definition, runtimeApi, runtimeApiHost, baseEnvironment, arn, time, log);
+            hosts[function.Name] = new FunctionHost(definition, runtimeApi, runtimeApiHost, baseEnvironment, arn, time, log,
+                roleCredentials?.Invoke(deployed.RoleArn, deployedName));
         }
 
         return new FunctionHosts(hosts);
