@@ -221,7 +221,9 @@ stage_e2e() {
   local status=0 p f s group
   # Each local cloud the suite starts is a process group of its own, recorded as
   # $work/e2e/<state>.pgid, so an interrupted run can stop it.
-  FUNCTIONS_E2E_DIR="$work/e2e" FUNCTIONS_E2E_NO_BUILD=1 dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo \
+  # Every IAM decision of the run is recorded, then compared with the rendered grants
+  # (tests/iam/audit_check.py: a grant no call used fails, unless kept with a reason).
+  FUNCTIONS_E2E_IAM_AUDIT="$work/e2e/iam-audit.jsonl" FUNCTIONS_E2E_DIR="$work/e2e" FUNCTIONS_E2E_NO_BUILD=1 dotnet test "$REPO_ROOT/tests/EndToEnd.Tests/EndToEnd.Tests.csproj" -c Release --no-build --nologo \
     --filter "Category=EndToEnd" --logger "trx" --logger "console;verbosity=normal" --results-directory "$work/results-e2e" || status=$?
   read -r p f s < <(trx_totals "$work/results-e2e")
   # The suite stops every local cloud it started; one still running counts as a failure.
@@ -233,6 +235,11 @@ stage_e2e() {
       f=$((f + 1))
     fi
   done
+  if python3 "$REPO_ROOT/tests/iam/audit_check.py" "$work/e2e/iam-audit.jsonl" "$work/e2e/iam-audit.jsonl.outputs.json"; then
+    p=$((p + 1))
+  else
+    f=$((f + 1))
+  fi
   counts e2e "$p" "$f" "$s"
   [[ "$status" -eq 0 && "$f" -eq 0 ]]
 }

@@ -65,7 +65,10 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort();
-        _process = StartLocalSh(port, StateDir, line => Append(line));
+        // FUNCTIONS_E2E_IAM_AUDIT (scripts/test.sh sets it): every IAM decision of this run goes
+        // there, and the stack's outputs beside it, for tests/iam/audit_check.py once the suite ends.
+        var audit = Environment.GetEnvironmentVariable("FUNCTIONS_E2E_IAM_AUDIT") is { Length: > 0 } file ? file : null;
+        _process = StartLocalSh(port, StateDir, line => Append(line), iamAudit: audit);
         var exited = _process.WaitForExitAsync();
         var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(StartLimit));
         if (first != _ready.Task)
@@ -77,6 +80,11 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         LambdaEndpoint = File.ReadAllLines(Path.Combine(StateDir, "lambda-endpoint")).Single();
         MotoEndpoint = File.ReadAllLines(Path.Combine(StateDir, "moto-endpoint")).Single();
         Outputs = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(StateDir, "outputs.json"))).RootElement.Clone();
+        if (audit is not null)
+        {
+            File.Copy(Path.Combine(StateDir, "outputs.json"), audit + ".outputs.json", overwrite: true);
+        }
+
         var profiles = Credentials.ReadProfiles(Path.Combine(StateDir, "credentials"));
         (Alice, Bob, Mallory) = (profiles["alice"], profiles["bob"], profiles["mallory"]);
     }
@@ -111,7 +119,7 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     /// so Ctrl-C would reach a local.sh that a terminal never starts. With FUNCTIONS_E2E_NO_BUILD=1
     /// (scripts/test.sh, after its build stage) it runs the existing build (<c>--no-build</c>).
     /// </summary>
-    public static Process StartLocalSh(int port, string stateDir, Action<string> output, int concurrency = Concurrency)
+    public static Process StartLocalSh(int port, string stateDir, Action<string> output, int concurrency = Concurrency, string? iamAudit = null)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -123,6 +131,12 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         foreach (var argument in new[] { "env", "--default-signal=INT,QUIT", Path.Combine(RepositoryPaths.Root, "scripts", "local.sh"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state", stateDir, "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (iamAudit is not null)
+        {
+            start.ArgumentList.Add("--iam-audit");
+            start.ArgumentList.Add(iamAudit);
         }
 
         // scripts/test.sh has built the solution already (FUNCTIONS_E2E_NO_BUILD=1): local.sh runs that build.

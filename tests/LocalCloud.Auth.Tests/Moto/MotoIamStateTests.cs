@@ -1,3 +1,4 @@
+using AwsCli = Functions.TestSupport.AwsCli;
 using System.Text;
 using Amazon.Runtime;
 using Functions.LocalCloud.Auth.Credentials;

@@ -1,3 +1,4 @@
+using AwsCli = Functions.TestSupport.AwsCli;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;

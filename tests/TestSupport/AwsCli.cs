@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MotoServer = Functions.TestSupport.Moto;
 
-namespace Functions.LocalCloud.Auth.Tests.Moto;
+namespace Functions.TestSupport;
 
 /// <summary>Runs AWS CLI commands (a bash script) against the moto that scripts/test.sh started.</summary>
 public static class AwsCli
@@ -17,10 +16,10 @@ public static class AwsCli
             WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add("-s");
-        start.Environment["AWS"] = $"aws --endpoint-url {MotoServer.Endpoint} --region {MotoServer.Region} --output text";
+        start.Environment["AWS"] = $"aws --endpoint-url {Moto.Endpoint} --region {Moto.Region} --output text";
         start.Environment["AWS_ACCESS_KEY_ID"] = "testing";
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "testing";
-        start.Environment["AWS_DEFAULT_REGION"] = MotoServer.Region;
+        start.Environment["AWS_DEFAULT_REGION"] = Moto.Region;
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         start.Environment.Remove("AWS_PROFILE");
 
