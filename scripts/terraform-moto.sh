@@ -146,7 +146,7 @@ assert json.loads(t[\"Input\"]) == {\"action\": \"reconcile\", \"olderThanSecond
 assert t[\"RetryPolicy\"][\"MaximumRetryAttempts\"] >= 1 and t[\"DeadLetterConfig\"][\"Arn\"].endswith(\":$env_prefix-schedule-dlq\"), t
 assert \"/functions/$env/scheduler/\" in t[\"RoleArn\"], t
 print(t[\"Arn\"])'"
-  check "$type: every role is under /functions/$env/ with the boundary" python3 -c '
+  check "$type: every role is under /functions/$env/ with the boundary, which exists" python3 -c '
 import boto3, json, sys
 env, manifest = sys.argv[1], json.load(open(sys.argv[2]))["functions"]
 iam = boto3.client("iam")
@@ -155,7 +155,12 @@ assert len(roles) == len(manifest) + 1, [r["Arn"] for r in roles]
 for r in roles:
     boundary = iam.get_role(RoleName=r["RoleName"])["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
     assert boundary.endswith(f":policy/functions-boundary-{env}"), (r["Arn"], boundary)
-print(len(roles), "roles, all bounded")' "$env" "$REPO_ROOT/functions/functions.json"
+# Created from the module the bootstrap stack uses (tests/terraform/moto_boundary.tf.template).
+policy = iam.get_policy(PolicyArn=boundary)["Policy"]
+document = iam.get_policy_version(PolicyArn=boundary, VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+sids = [s["Sid"] for s in document["Statement"]]
+assert "EnvironmentObjects" in sids and f"functions-{env}-" in json.dumps(document), document
+print(len(roles), "roles, all bounded by", boundary, "with", len(sids), "statements")' "$env" "$REPO_ROOT/functions/functions.json"
 
   check "$type: monitoring: each function's four alarms, each DLQ and failures queue, every alarm to the encrypted topic on ALARM and OK, error-line filters, dashboard" python3 -c '
 import boto3, json, sys

@@ -3,7 +3,7 @@
 # terraform/app is applied once into a moto_server that handles one request at a time with
 # seeded identifiers, and moto records every request. The recording, Terraform's state and the
 # outputs are kept in .local/cache/stack-<key> (the key hashes terraform/, the manifest, the
-# override and moto's version). Every later use replays the recording into a fresh moto seeded
+# override and boundary templates and moto's version). Every later use replays the recording into a fresh moto seeded
 # the same way, which recreates the same stack with the same identifiers in seconds; the kept
 # state matches it (a second plan finds nothing to change beyond moto's known gaps), so the
 # stack can also be planned, changed and destroyed. Needs common.sh.
@@ -24,8 +24,9 @@ app_stack_dir() {
 }
 
 # app_stack_config WORK ENDPOINT [ROOT]: a scratch copy of ROOT's terraform/ (and the manifest
-# files the app reads) in WORK/repo, with the test-only moto override pointing at ENDPOINT,
-# initialised from the provider mirror (TF_DATA_DIR=WORK/terraform-data). Prints the app folder.
+# files the app reads) in WORK/repo, with the test-only moto override pointing at ENDPOINT and
+# the environment's permissions boundary (which the bootstrap stack creates in AWS), initialised
+# from the provider mirror (TF_DATA_DIR=WORK/terraform-data). Prints the app folder.
 app_stack_config() {
   local work="$1" endpoint="$2" root="${3:-$REPO_ROOT}"
   rm -rf "$work/repo" && mkdir -p "$work/repo/functions"
@@ -33,6 +34,7 @@ app_stack_config() {
   cp "$root/functions/functions.json" "$root/functions/metrics.json" "$work/repo/functions/"
   find "$work/repo/terraform" -name .terraform -type d -prune -exec rm -rf {} +
   sed "s|@ENDPOINT@|$endpoint|g" "$REPO_ROOT/tests/terraform/moto_override.tf.template" >"$work/repo/terraform/app/moto_override.tf"
+  cp "$REPO_ROOT/tests/terraform/moto_boundary.tf.template" "$work/repo/terraform/app/moto_boundary.tf"
   use_provider_mirror "$work"
   (cd "$work/repo/terraform/app" && TF_DATA_DIR="$work/terraform-data" terraform init -input=false -no-color >"$work/terraform-init.log" 2>&1) \
     || { cat "$work/terraform-init.log" >&2; return 1; }

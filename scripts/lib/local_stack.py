@@ -28,7 +28,8 @@ def key(root):
     files = sorted(p for p in (root / "terraform").rglob("*")
                    if p.is_file() and ".terraform" not in p.parts and "tests" not in p.relative_to(root).parts
                    and p.suffix in (".tf", ".hcl", ".json"))
-    files += [root / "functions/functions.json", root / "functions/metrics.json", root / "tests/terraform/moto_override.tf.template"]
+    files += [root / "functions/functions.json", root / "functions/metrics.json", root / "tests/terraform/moto_override.tf.template",
+              root / "tests/terraform/moto_boundary.tf.template"]
     for p in files:
         h.update(str(p.relative_to(root)).encode())
         h.update(p.read_bytes() if p.name != "functions.json" else without_samples(p))
