@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Functions.TestSupport;
@@ -87,6 +89,67 @@ public sealed class LocalCloudTests(LocalCloudFixture cloud)
             a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
 
         ready.Json.GetProperty("status").GetString().Should().Be("ready", "the S3 notification reached the queue poller, then the stream poller: " + ready.Body);
+
+        // The download URL GetFile signs carries GetFile's role's permissions (and its key through S3).
+        var download = await Clients.Curl(null, "GET", ready.Json.GetProperty("download").GetProperty("url").GetString()!);
+        download.Status.Should().Be(200, download.Body);
+        download.Body.Should().Be(content);
+
+        // Two files: a page of one comes with a cursor, which ListFiles signs with the cursor key.
+        var second = await Clients.Curl(cloud.Bob, "POST", $"{cloud.Endpoint}/files?name=second.csv", content, "text/csv");
+        second.Status.Should().Be(201, second.Body);
+        var page = await Clients.Curl(cloud.Bob, "GET", $"{cloud.Endpoint}/files?limit=1");
+        page.Status.Should().Be(200, page.Body);
+        page.Json.GetProperty("nextCursor").ValueKind.Should().Be(System.Text.Json.JsonValueKind.String, page.Body);
+    }
+
+    [Fact]
+    public async Task Query_OnAFileWhoseObjectWasDeletedBehindItsBack_Is409_AsInAws()
+    {
+        var uploaded = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/files?name=gone.csv", "a,b\n1,2\n", "text/csv");
+        uploaded.Status.Should().Be(201, uploaded.Body);
+        var id = uploaded.Json.GetProperty("id").GetString()!;
+        var ready = await Clients.EventuallyAsync(() => Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/files/{id}"),
+            a => a.Json.GetProperty("status").GetString() is "ready" or "rejected", PollerLimit);
+        ready.Json.GetProperty("status").GetString().Should().Be("ready", ready.Body);
+
+        // Every version of the object goes, behind the function's back (an operator, a lifecycle rule).
+        using var s3 = new AmazonS3Client(new BasicAWSCredentials("testing", "testing"),
+            new AmazonS3Config { ServiceURL = cloud.MotoEndpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        var bucket = cloud.Outputs.GetProperty("data_bucket").GetProperty("value").GetString()!;
+        var versions = (await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = "tenants/" })).Versions
+            .Where(v => v.Key.EndsWith("/files/" + id, StringComparison.Ordinal)).ToList();
+        versions.Should().NotBeEmpty();
+        foreach (var version in versions)
+        {
+            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = version.Key, VersionId = version.VersionId });
+        }
+
+        // S3 answers QueryFiles' role 403 for the missing key (its s3:ListBucket is limited by s3:prefix);
+        // QueryFiles settles it by listing the key, and answers the documented 409.
+        var query = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/query",
+            $"{{\"sql\":\"SELECT count(*) FROM g\",\"files\":{{\"g\":\"{id}\"}}}}", "application/json");
+        query.Status.Should().Be(409, query.Body);
+    }
+
+    [Fact]
+    public async Task Events_PayloadOver64KiB_IsKeptInS3_AndReadBackByGetAndQuery()
+    {
+        var id = "big-" + Guid.NewGuid().ToString("N")[..8];
+        var type = "e2e.big." + id;
+        var text = new string('x', 70_000);
+        var created = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"id\":\"{id}\",\"type\":\"{type}\",\"payload\":{{\"text\":\"{text}\"}}}}", "application/json");
+        // A retry with the same id: CreateEvent reads the stored payload back to compare, and removes its own new copy.
+        var retried = await Clients.Curl(cloud.Alice, "POST", $"{cloud.Endpoint}/events", $"{{\"id\":\"{id}\",\"type\":\"{type}\",\"payload\":{{\"text\":\"{text}\"}}}}", "application/json");
+        var fetched = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events/{id}");
+        var listed = await Clients.Curl(cloud.Alice, "GET", $"{cloud.Endpoint}/events?limit=10&type={type}");
+
+        created.Status.Should().Be(201, created.Body);
+        retried.Status.Should().BeOneOf([200, 201], retried.Body);
+        fetched.Status.Should().Be(200, fetched.Body);
+        fetched.Json.GetProperty("payload").GetProperty("text").GetString().Should().HaveLength(70_000, "GetEvent read the payload back from S3");
+        listed.Status.Should().Be(200, listed.Body);
+        listed.Json.GetProperty("items").EnumerateArray().Single().GetProperty("payload").GetProperty("text").GetString().Should().HaveLength(70_000);
     }
 
     [Fact]

@@ -6,9 +6,11 @@ Reads the IAM decisions the local cloud's AWS endpoint recorded during a whole e
 (the app stack's output function_policies: every policy document attached to each function role,
 from the outputs.json the run used), and checks:
 
-  * every grant — (function, Allow statement, action, resource) — was used by some allowed call of
-    that function, or is listed in tests/iam/kept-grants.txt with the reason it is kept;
-  * every entry of kept-grants.txt names a grant that exists and was not used (a stale reason fails);
+  * every grant — (function, policy document, Allow statement, action, resource) — granted some
+    allowed call of that function (the endpoint records every inline policy statement that allowed
+    each call), or is listed in tests/iam/kept-grants.txt with the reason it is kept;
+  * every entry of kept-grants.txt (a pattern, * any run of characters) names grants that exist and
+    were all unused (a stale reason fails);
   * no call was outside the endpoint's map of AWS operations (iam-unmapped).
 
 Prints one line per grant and exits non-zero on any failure.
@@ -44,6 +46,8 @@ def load_grants(outputs: dict) -> list:
                         grants.append({
                             "function": function,
                             "deployed": names[function],
+                            "document": document_name,
+                            "sid": statement.get("Sid", "?"),
                             "id": f"{function} {document_name}/{statement.get('Sid', '?')} {action} {resource}",
                             "action": pattern(action, True),
                             "resource": pattern(resource, False),
@@ -62,8 +66,20 @@ def load_kept(path: Path) -> dict:
         grant, sep, reason = line.partition(" -- ")
         if not sep or not reason.strip():
             raise SystemExit(f"{path}:{number}: each line is '<function> <document>/<sid> <action> <resource> -- <reason>'")
-        kept[grant.strip()] = reason.strip()
+        kept[grant.strip()] = (pattern(grant.strip(), False), reason.strip())
     return kept
+
+
+def granted_by(decision: dict) -> set:
+    """(inline policy name, Sid) of every statement that granted the call: the local cloud writes
+    "role <role>, inline '<name>' :: <Sid>" joined by " | "."""
+    found = set()
+    for part in (decision.get("granted_by") or "").split(" | "):
+        source, _, sid = part.partition(" :: ")
+        match = re.search(r", inline '(.*)'$", source)
+        if match:
+            found.add((match.group(1), sid))
+    return found
 
 
 def main() -> int:
@@ -83,25 +99,29 @@ def main() -> int:
     kept = load_kept(kept_path)
 
     failures = 0
-    known = set()
+    matched = {line: 0 for line in kept}
     for grant in grants:
-        known.add(grant["id"])
         uses = sum(1 for d in allowed if d["function"] == grant["deployed"]
+                   and (grant["document"], grant["sid"]) in granted_by(d)
                    and grant["action"].match(d["action"]) and grant["resource"].match(d["resource"]))
+        keeping = [line for line, (rx, _) in kept.items() if rx.match(grant["id"])]
+        for line in keeping:
+            matched[line] += 1
         if uses:
             print(f"  used  {uses:5d}  {grant['id']}")
-            if grant["id"] in kept:
+            for line in keeping:
                 failures += 1
-                print(f"  FAIL  kept-grants.txt keeps a grant the run used (drop the line): {grant['id']}")
-        elif grant["id"] in kept:
-            print(f"  kept      -  {grant['id']}  ({kept[grant['id']]})")
+                print(f"  FAIL  kept-grants.txt keeps a grant the run used (narrow or drop '{line}'): {grant['id']}")
+        elif keeping:
+            print(f"  kept      -  {grant['id']}  ({kept[keeping[0]][1]})")
         else:
             failures += 1
             print(f"  FAIL unused  {grant['id']}: no call of the end-to-end run needed it; remove the grant "
                   f"from functions/functions.json, or list it in {kept_path.name} with the reason it is kept")
-    for stale in sorted(set(kept) - known):
-        failures += 1
-        print(f"  FAIL  kept-grants.txt names a grant the stack does not render: {stale}")
+    for line, count in matched.items():
+        if count == 0:
+            failures += 1
+            print(f"  FAIL  kept-grants.txt names no grant the stack renders: {line}")
     for call in unmapped:
         failures += 1
         print(f"  FAIL  unmapped call by {call.get('function') or call.get('principal')}: {call.get('operation')}")

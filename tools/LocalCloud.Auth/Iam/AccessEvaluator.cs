@@ -25,6 +25,9 @@ public sealed record PrincipalPolicies(IReadOnlyList<IdentityPolicy> Identity, I
 /// <param name="Reason">For logs: which statements decided.</param>
 public sealed record AccessDecision(PolicyDecision Decision, PolicyKind? DeniedBy, string Reason)
 {
+    /// <summary>When allowed: every identity policy statement that grants it (what an audit of grants counts).</summary>
+    public IReadOnlyList<(string Policy, string Statement)> GrantedBy { get; init; } = [];
+
     /// <summary>True when allowed.</summary>
     public bool IsAllowed => Decision == PolicyDecision.Allowed;
 
@@ -92,6 +95,6 @@ public static class AccessEvaluator
             return new(PolicyDecision.ImplicitDeny, missing.Kind, missing.Evaluation.Reason);
         }
 
-        return new(PolicyDecision.Allowed, null, string.Join("; ", layers.Select(l => l.Evaluation.Reason)));
+        return new(PolicyDecision.Allowed, null, string.Join("; ", layers.Select(l => l.Evaluation.Reason))) { GrantedBy = layers[0].Evaluation.AllowedBy };
     }
 }

@@ -23,6 +23,9 @@ public enum PolicyDecision
 /// <param name="Reason">Which policy and statement decided, and which statements were set aside as unsupported (for logs).</param>
 public sealed record PolicyEvaluation(PolicyDecision Decision, string Reason)
 {
+    /// <summary>When allowed: every policy (its source) and statement (its Sid or position) that allows it.</summary>
+    public IReadOnlyList<(string Policy, string Statement)> AllowedBy { get; init; } = [];
+
     /// <summary>True when <see cref="Decision"/> is <see cref="PolicyDecision.Allowed"/>.</summary>
     public bool IsAllowed => Decision == PolicyDecision.Allowed;
 }
@@ -74,6 +77,7 @@ public static class IamPolicyEvaluator
         ArgumentException.ThrowIfNullOrEmpty(action);
         ArgumentException.ThrowIfNullOrEmpty(resourceArn);
         string? allowedBy = null;
+        var allowing = new List<(string, string)>();
         var setAside = new List<string>();
         foreach (var policy in policies)
         {
@@ -104,6 +108,7 @@ public static class IamPolicyEvaluator
                     }
 
                     allowedBy ??= where;
+                    allowing.Add((policy.Source, statement.Id));
                 }
                 else if (statement.Effect == PolicyEffect.Deny)
                 {
@@ -123,13 +128,14 @@ public static class IamPolicyEvaluator
                 else if (ResourceMatches(statement, resourceArn, variablesMatch: false))
                 {
                     allowedBy ??= where;
+                    allowing.Add((policy.Source, statement.Id));
                 }
             }
         }
 
         var note = setAside.Count == 0 ? "" : "; set aside: " + string.Join("; ", setAside);
         return allowedBy is not null
-            ? new(PolicyDecision.Allowed, $"allowed by {allowedBy}{note}")
+            ? new(PolicyDecision.Allowed, $"allowed by {allowedBy}{note}") { AllowedBy = allowing }
             : new(PolicyDecision.ImplicitDeny, $"no statement allows {action} on {resourceArn}{note}");
     }
 
