@@ -89,6 +89,11 @@ output "function_policies" {
   value       = { for name, f in module.functions : name => f.role_policies }
 }
 
+output "schedule_policies" {
+  description = "The policy documents (JSON) attached to each schedule's role, by schedule (<Function>-<n>) and name."
+  value       = { for key, p in aws_iam_role_policy.schedule : key => { (p.name) = p.policy } }
+}
+
 output "function_grants" {
   description = "Each function role's grants, one string per (effect, action, resource, conditions) parsed from the documents attached to the role: \"Allow s3:GetObject arn:…/tenants/*\", conditions as \"<operator>:<key>=<values>\". The tests compare these with sets written out by hand."
   value = {

@@ -21,8 +21,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
   assert {
     condition = toset(output.function_grants["ListObjects"]) == toset([
       "Allow s3:ListBucket arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -39,8 +39,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow s3:PutObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
       "Allow kms:GenerateDataKey arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -53,8 +53,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -69,8 +69,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
       "Allow kms:GenerateMac arn:aws:kms:eu-west-1:111122223333:key/c0c0c0c0-1111-4222-8333-444455556666",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -83,8 +83,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow s3:PutObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:GenerateDataKey arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -97,8 +97,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow s3:PutObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:GenerateDataKey arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -111,8 +111,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -124,8 +124,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow dynamodb:Query arn:aws:dynamodb:eu-west-1:111122223333:table/functions-test-events/index/files",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow kms:GenerateMac arn:aws:kms:eu-west-1:111122223333:key/c0c0c0c0-1111-4222-8333-444455556666",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -141,8 +141,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=dynamodb.eu-west-1.amazonaws.com",
       "Allow s3:ListBucketVersions arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
       "Allow s3:DeleteObjectVersion arn:aws:s3:::functions-test-data-111122223333/tenants/*",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -156,8 +156,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow s3:GetObject arn:aws:s3:::functions-test-data-111122223333/tenants/*",
       "Allow s3:ListBucket arn:aws:s3:::functions-test-data-111122223333 StringLike:s3:prefix=tenants/*",
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=s3.eu-west-1.amazonaws.com",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])
@@ -194,8 +194,8 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow sqs:ReceiveMessage arn:aws:sqs:eu-west-1:111122223333:functions-test-uploads",
       # schedule trigger: failed asynchronous runs go to the schedule DLQ
       "Allow sqs:SendMessage arn:aws:sqs:eu-west-1:111122223333:functions-test-schedule-dlq",
-      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
-      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test:*",
+      "Allow logs:CreateLogStream arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
+      "Allow logs:PutLogEvents arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function:*",
       "Allow xray:PutTelemetryRecords *",
       "Allow xray:PutTraceSegments *",
     ])

@@ -1,5 +1,6 @@
-# Every role is bounded, under its environment's path and allows only; the schedule role can
-# invoke exactly the live alias; function_grants lists exactly the attached documents' actions.
+# Every role is bounded, under its environment's path and allows only; every grant of every
+# role lies inside the environment's boundary; the schedule role can invoke exactly the live
+# alias; function_grants lists exactly the attached documents' actions.
 
 mock_provider "aws" {
   override_during = plan
@@ -11,6 +12,21 @@ variables {
   region          = "eu-west-1"
   release_version = "1.2.3"
   artifact_bucket = "functions-artifacts-111122223333"
+}
+
+# The boundary of this environment, from the module the bootstrap stack creates it with
+# (environment and region: the variables above; partition and account: the mocked ones).
+run "boundary" {
+  command = plan
+
+  module {
+    source = "../modules/permissions_boundary"
+  }
+
+  variables {
+    partition = "aws"
+    account   = "111122223333"
+  }
 }
 
 run "roles_are_bounded_allow_only_and_schedules_invoke_only_the_alias" {
@@ -90,5 +106,37 @@ run "roles_are_bounded_allow_only_and_schedules_invoke_only_the_alias" {
       for key, r in aws_iam_role.schedule : r.path == "/functions/test/scheduler/" && r.permissions_boundary == "arn:aws:iam::111122223333:policy/functions-boundary-test"
     ]) && length(aws_iam_role.schedule) == 1
     error_message = "Schedule roles must live under /functions/<env>/scheduler/ and carry the environment's boundary."
+  }
+}
+
+# The boundary caps every role: a grant it leaves out is denied in AWS, however the role's own
+# policies read (DeleteFile and ProcessRecords purge object versions). Every (action, resource)
+# pair of the documents attached to the function and schedule roles above must lie inside an
+# Allow statement of the boundary (tests/boundary_check: IAM's wildcard matching; the
+# boundary's kms:ResourceAliases condition is not evaluated). ARNs AWS computes are the mocks'
+# (tests/mocks), named as the stack names the resources.
+run "every_grant_lies_inside_the_boundary" {
+  command = plan
+
+  module {
+    source = "./tests/boundary_check"
+  }
+
+  variables {
+    boundary = run.boundary.document
+    policies = merge(
+      run.roles_are_bounded_allow_only_and_schedules_invoke_only_the_alias.function_policies,
+      { for key, documents in run.roles_are_bounded_allow_only_and_schedules_invoke_only_the_alias.schedule_policies : "schedule ${key}" => documents },
+    )
+  }
+
+  assert {
+    condition     = length(output.outside) == 0
+    error_message = "Granted outside the boundary (denied in AWS): ${join("; ", output.outside)}."
+  }
+
+  assert {
+    condition     = output.checked > length(flatten(values(run.roles_are_bounded_allow_only_and_schedules_invoke_only_the_alias.function_grants)))
+    error_message = "Only ${output.checked} grants were checked: not every role's documents reached the check."
   }
 }

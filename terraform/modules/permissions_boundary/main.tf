@@ -5,7 +5,8 @@
 # resource, no dynamodb:Scan.
 #
 # Only the document: terraform/bootstrap creates it as the managed policy
-# functions-boundary-<environment>.
+# functions-boundary-<environment>, and terraform/app/tests/roles.tftest.hcl checks every grant
+# of the app's roles against it.
 
 locals {
   app_arn    = "arn:${var.partition}"

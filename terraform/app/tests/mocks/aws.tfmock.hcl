@@ -1,6 +1,7 @@
 # Mock values shared by the app tests (terraform test, mocked provider). Computed ARNs get
 # well-formed values already at plan, so the policies built from them can be decoded and
-# compared; the tests give the resources that must be told apart their own ARNs.
+# compared; the tests give the resources that must be told apart their own ARNs. Names follow
+# the stack's functions-<env>-… (environment "test"): the permissions boundary allows by name.
 
 mock_data "aws_caller_identity" {
   defaults = { account_id = "111122223333", arn = "arn:aws:iam::111122223333:user/test", user_id = "AIDATEST" }
@@ -36,20 +37,20 @@ mock_resource "aws_iam_role" {
   defaults = { arn = "arn:aws:iam::111122223333:role/functions/test/lambda/functions-test-role" }
 }
 mock_resource "aws_cloudwatch_log_group" {
-  defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test" }
+  defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/functions-test-Function" }
 }
 mock_resource "aws_lambda_function" {
   defaults = {
-    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:functions-test"
-    invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:functions-test/invocations"
-    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:functions-test:1"
+    arn           = "arn:aws:lambda:eu-west-1:111122223333:function:functions-test-Function"
+    invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:functions-test-Function/invocations"
+    qualified_arn = "arn:aws:lambda:eu-west-1:111122223333:function:functions-test-Function:1"
     version       = "1"
   }
 }
 mock_resource "aws_lambda_alias" {
   defaults = {
-    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:functions-test:live"
-    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:functions-test:live/invocations"
+    arn        = "arn:aws:lambda:eu-west-1:111122223333:function:functions-test-Function:live"
+    invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:functions-test-Function:live/invocations"
   }
 }
 mock_resource "aws_apigatewayv2_api" {

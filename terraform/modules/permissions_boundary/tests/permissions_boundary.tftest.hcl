@@ -1,6 +1,7 @@
 # The boundary document is built from its inputs alone (no provider). What it allows is
 # checked where it is used: terraform/bootstrap/tests/boundary.tftest.hcl (only the
-# environment's resources, no IAM, STS, Scan or wildcard action).
+# environment's resources, no IAM, STS, Scan or wildcard action) and
+# terraform/app/tests/roles.tftest.hcl (every grant of every role lies inside it).
 
 variables {
   environment = "dev"
