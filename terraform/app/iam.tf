@@ -146,11 +146,14 @@ locals {
         Condition = local.via_sqs
       },
     ]
+    # What Lambda's SQS poller calls (Lambda Developer Guide, SQS execution role permissions):
+    # it never changes a message's visibility, so sqs:ChangeMessageVisibility is not granted
+    # (the local cloud's IAM audit found it unused).
     uploads_queue = [
       {
         Sid      = "ConsumeUploadsQueue"
         Effect   = "Allow"
-        Action   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+        Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
         Resource = [module.uploads_queue.arn]
       },
       {

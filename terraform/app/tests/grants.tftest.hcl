@@ -188,7 +188,6 @@ run "each_function_role_has_exactly_the_expected_grants" {
       "Allow kms:Decrypt arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=sqs.eu-west-1.amazonaws.com",
       "Allow kms:GenerateDataKey arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 StringEquals:kms:ViaService=sqs.eu-west-1.amazonaws.com",
       # uploads queue trigger
-      "Allow sqs:ChangeMessageVisibility arn:aws:sqs:eu-west-1:111122223333:functions-test-uploads",
       "Allow sqs:DeleteMessage arn:aws:sqs:eu-west-1:111122223333:functions-test-uploads",
       "Allow sqs:GetQueueAttributes arn:aws:sqs:eu-west-1:111122223333:functions-test-uploads",
       "Allow sqs:ReceiveMessage arn:aws:sqs:eu-west-1:111122223333:functions-test-uploads",
