@@ -1,6 +1,8 @@
-"""Measures a running local cloud: the overhead its gateway adds to warm requests and each
-function's cold start, both read from the local cloud's own log lines (tools/LocalCloud logs
-`request` with overhead_ms, and `cold-start` with spawn_to_first_response_ms).
+"""Measures a running local cloud: the overhead its gateway adds to warm requests, what its
+IAM-enforcing AWS endpoint adds to each AWS call the functions and pollers make, and each
+function's cold start — all read from the local cloud's own log lines (tools/LocalCloud logs
+`request` with overhead_ms, `aws-request` with overhead_ms = the call less moto's part of it, and
+`cold-start` with spawn_to_first_response_ms).
 
 usage: bench_local_cloud.py STATE_DIR ENDPOINT REQUESTS
 
@@ -51,6 +53,7 @@ send("POST", "/events", b'{"type":"bench","payload":{"n":0}}')
 send("GET", "/events?limit=1")
 send("GET", "/objects?limit=1")
 first_request = sum(1 for _ in log_lines("request"))
+first_aws = sum(1 for _ in log_lines("aws-request"))
 
 routes = [("GET", "/events?limit=1", None), ("GET", "/objects?limit=1", None),
           ("POST", "/events", b'{"type":"bench","payload":{"n":1}}')]
@@ -79,6 +82,21 @@ for route, lines in groups.items():
     whole = [l["gateway_ms"] for l in lines]
     print(f"| {route} | {len(lines)} | {percentile(overhead, 50):.2f} | {percentile(overhead, 99):.2f} | "
           f"{percentile(function, 50):.2f} | {percentile(whole, 50):.2f} | {percentile(whole, 99):.2f} |")
+
+aws = [l for l in list(log_lines("aws-request"))[first_aws:] if l.get("overhead_ms") is not None]
+print(f"\n### IAM enforcement: what the AWS endpoint adds to each AWS call ({len(aws)} calls during the run)\n")
+print("overhead = the call as the endpoint saw it less moto's part (SigV4, the map, the policies, implied KMS checks, forwarding).\n")
+print("| caller | call | calls | overhead p50 ms | overhead p99 ms | moto p50 ms |")
+print("| --- | --- | ---: | ---: | ---: | ---: |")
+calls = {}
+for line in aws:
+    caller = (line.get("principal") or "?").split("/")[-1].replace("functions-local-", "")
+    calls.setdefault((caller, f'{line["service"]}:{line["operation"]}'), []).append(line)
+calls[("all", "")] = aws
+for (caller, call), lines in sorted(calls.items(), key=lambda kv: (kv[0][0] == "all", kv[0])):
+    overhead = [l["overhead_ms"] for l in lines]
+    moto = [l["moto_ms"] for l in lines]
+    print(f"| {caller} | {call} | {len(lines)} | {percentile(overhead, 50):.2f} | {percentile(overhead, 99):.2f} | {percentile(moto, 50):.2f} |")
 
 print("\n### Cold starts (every instance this run started)\n")
 print("| function | instances | spawn → ready (init) median ms | spawn → first response median ms | max ms |")
