@@ -96,8 +96,10 @@ public sealed class RuntimeApiServer : IAsyncDisposable
     /// <param name="function">What the host runs.</param>
     /// <param name="baseEnvironment">What every process gets besides the function's own variables.</param>
     /// <param name="invokedFunctionArn">The ARN the runtime is told it was invoked as (default: the deployed name's ARN in us-east-1, account 123456789012).</param>
-    public FunctionHost CreateHost(FunctionDefinition function, IReadOnlyDictionary<string, string> baseEnvironment, string? invokedFunctionArn = null) =>
-        new(function, Endpoint, Host, baseEnvironment, invokedFunctionArn ?? $"arn:aws:lambda:us-east-1:123456789012:function:{function.DeployedName}:live", _time, _log);
+    /// <param name="credentials">The execution role's credentials for each new instance, or null.</param>
+    public FunctionHost CreateHost(
+        FunctionDefinition function, IReadOnlyDictionary<string, string> baseEnvironment, string? invokedFunctionArn = null, IExecutionRoleCredentials? credentials = null) =>
+        new(function, Endpoint, Host, baseEnvironment, invokedFunctionArn ?? $"arn:aws:lambda:us-east-1:123456789012:function:{function.DeployedName}:live", _time, _log, credentials);
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()

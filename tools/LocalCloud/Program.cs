@@ -2,8 +2,6 @@ using System.Net;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
-using Amazon.SQS;
-using Functions.DynamoDbStreams;
 using Functions.LocalCloud.Auth.Moto;
 using Functions.LocalCloud.Aws;
 using Functions.LocalCloud.Config;
@@ -44,13 +42,12 @@ var credentials = new BasicAWSCredentials("testing", "testing");
 using var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { ServiceURL = options.MotoEndpoint, AuthenticationRegion = options.Region });
 // Lambda assumes each function's execution role: the local cloud does it on moto as the deployer.
 using var sts = new AmazonSecurityTokenServiceClient(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = options.MotoEndpoint, AuthenticationRegion = options.Region });
-var roles = new Dictionary<string, AssumedRoleCredentials>(StringComparer.Ordinal);
-AssumedRoleCredentials RoleOf(string roleArn, string functionName) => roles[functionName] = new AssumedRoleCredentials(sts, roleArn, functionName, log);
+using var roles = new FunctionRoles(sts, options.EnforceIam, credentials, awsEndpoint, options.Region, log);
 
 var iamState = new MotoIamState(http, new Uri(options.MotoEndpoint), time);
 var runtimeApi = new RuntimeApiEndpoint();
 var functions = await FunctionHosts.CreateAsync(options, manifest, outputs, moto, runtimeApi, $"127.0.0.1:{runtimePort}", time, log,
-    awsEndpoint, options.EnforceIam ? RoleOf : null, CancellationToken.None);
+    awsEndpoint, roles.For, CancellationToken.None);
 var routes = RouteTable.From(manifest);
 var authorizer = await SigV4IamAuthorizer.CreateAsync(iamState, options.Region, time, log, CancellationToken.None);
 var gateway = new GatewayEndpoint(routes, functions.ByName, authorizer, new GatewayArn(options.Region, outputs.AccountId, outputs.ApiId), time, log);
@@ -59,23 +56,13 @@ var aws = new AwsEndpoint(iamState, new MotoFacts(http, options.MotoEndpoint, op
     auditWriter is null ? IamAudit.Off : new IamAudit(new LocalLog(TextWriter.Synchronized(auditWriter), time)));
 var dispatcher = new PortDispatcher(gatewayPort, gateway, new InvokeApiEndpoint(functions.ByDeployedName), runtimeApi, awsPort, aws);
 
-// The pollers call as the function's role, as Lambda's do: through the AWS endpoint with IAM on.
-var pollerClients = new List<IDisposable>();
-EventSourceClients ClientsFor(FunctionHost host)
-{
-    AWSCredentials role = options.EnforceIam ? roles[host.Function.DeployedName] : credentials;
-    var sqs = new AmazonSQSClient(role, new AmazonSQSConfig { ServiceURL = awsEndpoint, AuthenticationRegion = options.Region });
-    var streams = new DynamoDbStreamsClient(role, new DynamoDbStreamsConfig { ServiceUrl = new Uri(awsEndpoint), AuthenticationRegion = options.Region });
-    pollerClients.Add(sqs);
-    return new EventSourceClients(sqs, streams);
-}
-
 if (!options.EnforceIam)
 {
     log.Write("iam-off", ("warning", "--iam off: the functions and pollers call moto directly with moto's test keys; nothing checks their own permissions, so a missing grant will not show here"));
 }
 
-var pollers = await EventSources.CreateAsync(outputs, functions, moto, dynamo, ClientsFor, time, log, CancellationToken.None);
+// The pollers call as the function's role, as Lambda's do: through the AWS endpoint with IAM on.
+var pollers = await EventSources.CreateAsync(outputs, functions, moto, dynamo, roles.ClientsFor, time, log, CancellationToken.None);
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -133,6 +120,5 @@ lifetime.ApplicationStopping.Register(() =>
 });
 await app.WaitForShutdownAsync();
 functions.Dispose();
-pollerClients.ForEach(c => c.Dispose());
 log.Write("stopped");
 return 0;

@@ -129,6 +129,54 @@ public sealed class FunctionHostTests : IAsyncLifetime
         _log.Events("instance-start-failed").Should().ContainSingle();
     }
 
+    [Fact]
+    public async Task InvokeAsync_WithRoleCredentials_AnInstanceGetsTheRolesCredentials_AndIsReusedWhileEnoughIsLeft()
+    {
+        using var fixture = new FixtureRuntime("echo");
+        using var host = _server.CreateHost(fixture.Definition, FixtureRuntime.BaseEnvironment, credentials: new CountingCredentials(TimeSpan.FromHours(1)));
+
+        var first = await Invoke(host, "{\"n\":1}");
+        var warm = await Invoke(host, "{\"n\":2}");
+
+        KeyOf(first).Should().Be("ASIA1", "an instance starts with its role's credentials, as Lambda sets them");
+        FixtureRuntime.PidOf(warm).Should().Be(FixtureRuntime.PidOf(first), "an hour left: the warm instance is reused");
+        KeyOf(warm).Should().Be("ASIA1");
+    }
+
+    [Fact]
+    public async Task InvokeAsync_WithRoleCredentials_AnIdleInstanceWithTooLittleLeftIsReplaced_WithFreshCredentials()
+    {
+        using var fixture = new FixtureRuntime("echo");
+        var lifetime = FunctionHost.CredentialsMargin - TimeSpan.FromMinutes(1);
+        using var host = _server.CreateHost(fixture.Definition, FixtureRuntime.BaseEnvironment, credentials: new CountingCredentials(lifetime));
+
+        var first = await Invoke(host, "{\"n\":1}");
+        var second = await Invoke(host, "{\"n\":2}");
+
+        first.IsSuccess.Should().BeTrue(first.PayloadText);
+        second.IsSuccess.Should().BeTrue(second.PayloadText);
+        FixtureRuntime.PidOf(second).Should().NotBe(FixtureRuntime.PidOf(first), "less than the margin left: no invocation may run on credentials about to expire");
+        (KeyOf(first), KeyOf(second)).Should().Be(("ASIA1", "ASIA2"));
+        host.InstancesStarted.Should().Be(2);
+    }
+
+    private static string? KeyOf(InvocationOutcome outcome) =>
+        JsonDocument.Parse(outcome.Payload).RootElement.GetProperty("access_key").GetString();
+
+    /// <summary>Credentials numbered as they are handed out (ASIA1, ASIA2, …), each with <see cref="Lifetime"/> left.</summary>
+    private sealed class CountingCredentials(TimeSpan lifetime) : IExecutionRoleCredentials
+    {
+        private int _issued;
+
+        public TimeSpan Lifetime { get; set; } = lifetime;
+
+        public ExecutionCredentials Current()
+        {
+            var n = Interlocked.Increment(ref _issued);
+            return new ExecutionCredentials($"ASIA{n}", "secret", "token", DateTimeOffset.UtcNow + Lifetime);
+        }
+    }
+
     private FunctionHost Host(FixtureRuntime fixture) => _server.CreateHost(fixture.Definition, FixtureRuntime.BaseEnvironment);
 
     private static Task<InvocationOutcome> Invoke(FunctionHost host, string payload) =>

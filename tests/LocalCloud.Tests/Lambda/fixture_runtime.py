@@ -2,7 +2,8 @@
 """A tiny Lambda runtime for FunctionHostTests: speaks the Runtime API at AWS_LAMBDA_RUNTIME_API.
 
 FIXTURE_BEHAVIOUR chooses what it does:
-  echo        answer every event with {"pid": <its pid>, "event": <the event as text>}
+  echo        answer every event with {"pid": <its pid>, "event": <the event as text>,
+              "access_key": <its AWS_ACCESS_KEY_ID>}
   sleep       the same after sleeping FIXTURE_SLEEP_SECONDS (default 1) per invocation
   crash       exit (code 3) on receiving an invocation, without answering
   init-error  post /runtime/init/error and exit (code 1) before asking for work
@@ -52,4 +53,4 @@ while True:
         os._exit(3)
     if behaviour == "sleep":
         time.sleep(float(os.environ.get("FIXTURE_SLEEP_SECONDS", "1")))
-    post(f"/invocation/{request_id}/response", json.dumps({"pid": os.getpid(), "event": event}))
+    post(f"/invocation/{request_id}/response", json.dumps({"pid": os.getpid(), "event": event, "access_key": os.environ.get("AWS_ACCESS_KEY_ID")}))

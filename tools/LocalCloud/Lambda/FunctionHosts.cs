@@ -30,7 +30,7 @@ internal sealed class FunctionHosts : IDisposable
         TimeProvider time,
         LocalLog log,
         string awsEndpoint,
-        Func<string, string, IExecutionRoleCredentials>? roleCredentials,
+        Func<string, string, IExecutionRoleCredentials?> roleCredentials,
         CancellationToken cancellationToken)
     {
         var baseEnvironment = FunctionProcessEnvironment.For(options, awsEndpoint);
@@ -57,7 +57,7 @@ internal sealed class FunctionHosts : IDisposable
                 deployed.ReservedConcurrency ?? function.ReservedConcurrency ?? options.DefaultConcurrency, deployed.Environment, output);
             var arn = $"arn:aws:lambda:{options.Region}:{outputs.AccountId}:function:{deployedName}:live";
             hosts[function.Name] = new FunctionHost(definition, runtimeApi, runtimeApiHost, baseEnvironment, arn, time, log,
-                roleCredentials?.Invoke(deployed.RoleArn, deployedName));
+                roleCredentials(deployed.RoleArn, deployedName));
         }
 
         return new FunctionHosts(hosts);
