@@ -145,13 +145,7 @@ public sealed class ExecutionEnvironment
         }
 
         var duration = _time.GetElapsedTime(dispatchedAt).TotalMilliseconds;
-        if (!current.TryEnd(outcome with { FunctionMs = duration }))
-        {
-            return Late();
-        }
-
-        LogInvocation(current, outcome, duration);
-        return 202;
+        return current.TryEnd(outcome with { FunctionMs = duration }, () => LogInvocation(current, outcome, duration)) ? 202 : Late();
     }
 
     /// <summary>Serves <c>/init/error</c>.</summary>

@@ -67,6 +67,7 @@ public sealed record InitFailure(string? ErrorType, string Document);
 public sealed class PendingInvocation(string requestId, byte[] payload, DateTimeOffset deadline, string? traceId = null, string? invokedFunctionArn = null)
 {
     private readonly TaskCompletionSource<InvocationOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _ended;
 
     /// <summary>The request id.</summary>
     public string RequestId { get; } = requestId;
@@ -86,6 +87,20 @@ public sealed class PendingInvocation(string requestId, byte[] payload, DateTime
     /// <summary>Completes with the invocation's outcome.</summary>
     public Task<InvocationOutcome> Outcome => _outcome.Task;
 
-    /// <summary>Ends the invocation; false when it had already ended (a late post).</summary>
-    public bool TryEnd(InvocationOutcome outcome) => _outcome.TrySetResult(outcome);
+    /// <summary>
+    /// Ends the invocation; false when it had already ended (a late post). <paramref name="beforeCompletion"/>
+    /// runs only for the call that ends it, before anyone waiting on <see cref="Outcome"/> resumes
+    /// (so what it logs is there when the caller looks).
+    /// </summary>
+    public bool TryEnd(InvocationOutcome outcome, Action? beforeCompletion = null)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return false;
+        }
+
+        beforeCompletion?.Invoke();
+        _outcome.SetResult(outcome);
+        return true;
+    }
 }
