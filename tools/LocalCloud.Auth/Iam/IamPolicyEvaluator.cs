@@ -40,15 +40,19 @@ public sealed record PolicyEvaluation(PolicyDecision Decision, string Reason)
 /// case-insensitive, resources case-sensitive and matched per ARN part (a <c>*</c> ending the
 /// pattern's last part also matches across colons); an explicit <c>Deny</c> wins over any
 /// <c>Allow</c>; without an <c>Allow</c> the answer is the default deny.</para>
-/// <para>Not evaluated, and treated so that the local cloud never allows what AWS would deny:
+/// <para>With a <see cref="RequestContext"/>, conditions (<see cref="PolicyCondition"/>) and policy
+/// variables are evaluated against the request's keys. Without one — and always for what
+/// follows — they are not, and are treated so that the local cloud never allows what AWS would deny:
 /// a statement with a <c>Condition</c>, with a policy variable (<c>${…}</c>) in a resource of a
 /// 2012-10-17 document, or with <c>Principal</c>/<c>NotPrincipal</c> — as an <c>Allow</c> it
 /// allows nothing; as a <c>Deny</c> it denies whenever its actions match (resources with
 /// variables are taken to match). A malformed statement (no valid effect, not exactly one of
 /// <c>Action</c>/<c>NotAction</c> and of <c>Resource</c>/<c>NotResource</c>, a non-string
-/// entry), or a document that is not valid JSON, denies every request of the caller. Permissions
-/// boundaries, service control policies, session policies and resource policies are not
-/// evaluated at all (callers pass identity policies only).</para>
+/// entry), or a document that is not valid JSON, denies every request of the caller. A statement
+/// with <c>Principal</c>/<c>NotPrincipal</c>, or a condition operator <see cref="PolicyCondition"/>
+/// does not evaluate, is treated the same way with a context too. This evaluates one kind of
+/// policy: <see cref="AccessEvaluator"/> combines identity policies, a permissions boundary and a
+/// session policy.</para>
 /// </remarks>
 public static class IamPolicyEvaluator
 {

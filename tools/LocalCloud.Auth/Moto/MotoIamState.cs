@@ -62,8 +62,9 @@ public sealed record PrincipalAccess(PrincipalPolicies Policies, IReadOnlyDictio
 /// <para>Not carried over from moto: session expiry (the dump leaves dates out, so moto's sessions
 /// do not expire here); <c>GetSessionToken</c> and <c>GetFederationToken</c> credentials (moto
 /// does not track whose they are); a user's key when users of that name exist in more than one
-/// account (the dump's keys name the user, not the account); permissions boundaries and session
-/// policies (not evaluated, see <see cref="IamPolicyEvaluator"/>).</para>
+/// account (the dump's keys name the user, not the account); users' permissions boundaries
+/// (moto does not keep them). A role's boundary and a session's policy are carried over
+/// (<see cref="GetAccessAsync"/>).</para>
 /// </remarks>
 public sealed class MotoIamState : ICredentialStore, IIdentityPolicySource
 {
