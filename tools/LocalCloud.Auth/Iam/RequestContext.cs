@@ -76,8 +76,9 @@ public sealed class RequestContext
             var name = text[(start + 2)..end];
             switch (name)
             {
-                // The literal escapes; kept as the wildcard characters they stand for, so "${*}"
-                // still reads as a literal star only in the sense IAM gives it (a matching star).
+                // IAM's escapes for a literal *, ? or $. The matcher reads * and ? as wildcards
+                // again, so "${*}" matches any run here where IAM matches only a star: it can only
+                // widen a Deny or an Allow's resource, and no policy of this stack uses it.
                 case "*" or "?" or "$":
                     result.Append(name);
                     break;
