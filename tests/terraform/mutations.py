@@ -130,6 +130,23 @@ MUTATIONS = [
      "bootstrap", "deploy_policies.tf",
      'format("${local.region_arn}:alarm:functions-${env}-*", "cloudwatch")', 'format("${local.region_arn}:alarm:functions-*", "cloudwatch")',
      "tests/escalation.tftest.hcl"),
+    # Conditions, which a comparison of Action and Resource alone does not see.
+    ("state-key-any-service", "the deploy role may use the state key directly, not only through S3 (no kms:ViaService)",
+     "bootstrap", "deploy_policies.tf",
+     '            Sid       = "StateKeyViaS3"\n            Effect    = "Allow"\n            Action    = ["kms:Decrypt", "kms:GenerateDataKey"]\n'
+     '            Resource  = [module.key.arn]\n            Condition = { StringEquals = { "kms:ViaService" = ["s3.${var.region}.amazonaws.com"] } }\n',
+     '            Sid       = "StateKeyViaS3"\n            Effect    = "Allow"\n            Action    = ["kms:Decrypt", "kms:GenerateDataKey"]\n'
+     "            Resource  = [module.key.arn]\n",
+     "tests/conditions.tftest.hcl"),
+    ("key-tagging-any-environment", "the deploy role may tag keys of any environment (no aws:RequestTag/Environment)",
+     "bootstrap", "deploy_policies.tf",
+     '            Resource  = [format("${local.region_arn}:key/*", "kms")]\n            Condition = { StringEquals = { "aws:RequestTag/Environment" = env } }\n',
+     '            Resource  = [format("${local.region_arn}:key/*", "kms")]\n',
+     "tests/conditions.tftest.hcl"),
+    ("uploads-queue-any-bucket", "S3 may send to the uploads queue for any bucket (no aws:SourceArn)",
+     "app", "main.tf",
+     '        ArnEquals    = { "aws:SourceArn" = module.data_bucket.arn }\n', "",
+     "tests/triggers.tftest.hcl"),
 ]
 
 

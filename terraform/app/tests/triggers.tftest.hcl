@@ -18,6 +18,17 @@ variables {
 run "stream_queue_and_schedule_triggers" {
   command = plan
 
+  # --- who may send to the uploads queue: S3, for this stack's data bucket only -------------
+  assert {
+    condition = [
+      for st in jsondecode(module.uploads_queue.policy).Statement : jsonencode(st.Condition) if st.Sid == "S3NotifiesNewObjects"
+      ] == [jsonencode({
+        ArnEquals    = { "aws:SourceArn" = module.data_bucket.arn }
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+    })]
+    error_message = "S3 may send to the uploads queue only for this stack's data bucket (aws:SourceArn) in this account (aws:SourceAccount): a confused deputy could otherwise fill it."
+  }
+
   # --- DynamoDB stream mappings -------------------------------------------------------------
   assert {
     condition = length(flatten([

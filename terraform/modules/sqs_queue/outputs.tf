@@ -32,3 +32,8 @@ output "visibility_timeout_seconds" {
   description = "Visibility timeout of the main queue in seconds (at least six times the timeout of a Lambda consumer)."
   value       = aws_sqs_queue.this.visibility_timeout_seconds
 }
+
+output "policy" {
+  description = "The queue's resource policy document (JSON) as built, or null when it has none."
+  value       = try(aws_sqs_queue_policy.this["main"].policy, null)
+}
