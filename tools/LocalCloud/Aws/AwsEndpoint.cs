@@ -7,8 +7,8 @@ using Functions.LocalCloud.Auth.Credentials;
 using Functions.LocalCloud.Auth.Iam;
 using Functions.LocalCloud.Auth.Moto;
 using Functions.LocalCloud.Auth.SigV4;
+using Functions.LocalCloud.Hosting;
 using Functions.LocalCloud.Lambda;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Functions.LocalCloud.Aws;
 
@@ -31,7 +31,8 @@ internal sealed class AwsEndpoint(
     string account,
     TimeProvider time,
     LocalLog log,
-    IamAudit audit)
+    IamAudit audit,
+    bool logEveryCall = false)
 {
     /// <summary>The largest body accepted (S3 PutObject's own limit is 5 GiB; the functions send far less).</summary>
     public const long MaxBodyBytes = 64L * 1024 * 1024;
@@ -48,12 +49,9 @@ internal sealed class AwsEndpoint(
         var started = time.GetTimestamp();
         var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var http = context.Request;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Path + http.QueryString).ToString();
-        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = question < 0 ? rawTarget : rawTarget[..question];
-        var rawQuery = question < 0 ? string.Empty : rawTarget[(question + 1)..];
-        var headers = http.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
-        var body = await ReadBodyAsync(http, context.RequestAborted);
+        var (_, rawPath, rawQuery) = RawRequest.Target(context);
+        var headers = RawRequest.Headers(http);
+        var body = await RawRequest.ReadBodyAsync(http, MaxBodyBytes, context.RequestAborted);
         var service = SigningService(http, rawQuery);
         var jsonProtocol = http.Headers.ContainsKey("X-Amz-Target");
         if (body is null)
@@ -74,6 +72,11 @@ internal sealed class AwsEndpoint(
         else
         {
             (status, motoMs) = await ForwardAsync(context, request, body, operation!, principal!, service, jsonProtocol, requestId);
+        }
+
+        if (!logEveryCall && status < 400)
+        {
+            return;
         }
 
         // overhead_ms: what enforcement adds to the call — the whole request less moto's part of it.
@@ -340,29 +343,6 @@ internal sealed class AwsEndpoint(
         var bytes = System.Text.Encoding.UTF8.GetBytes(answer.Body);
         http.ContentLength = bytes.Length;
         await http.Body.WriteAsync(bytes, context.RequestAborted);
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     /// <summary>A mapped call, the caller's policies and the request's global keys.</summary>

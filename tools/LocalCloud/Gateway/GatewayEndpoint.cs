@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Functions.LocalCloud.Hosting;
 using Functions.LocalCloud.Lambda;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Functions.LocalCloud.Gateway;
 
@@ -34,23 +34,20 @@ internal sealed class GatewayEndpoint(
     private async Task<(GatewayResponse Response, string? Route, double? FunctionMs)> AnswerAsync(HttpContext context, string requestId)
     {
         var http = context.Request;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Path + http.QueryString).ToString();
-        var headers = http.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
+        var (rawTarget, rawPath, rawQuery) = RawRequest.Target(context);
+        var headers = RawRequest.Headers(http);
         if (RequestLineAndHeadersBytes(http.Method, rawTarget, http.Protocol, headers) > GatewayErrors.MaxRequestLineAndHeadersBytes
             || http.ContentLength > GatewayErrors.MaxBodyBytes)
         {
             return (Error(GatewayErrors.TooLarge), null, null);
         }
 
-        var body = await ReadBodyAsync(http, context.RequestAborted);
+        var body = await RawRequest.ReadBodyAsync(http, GatewayErrors.MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
             return (Error(GatewayErrors.TooLarge), null, null);
         }
 
-        var question = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = question < 0 ? rawTarget : rawTarget[..question];
-        var rawQuery = question < 0 ? string.Empty : rawTarget[(question + 1)..];
         var request = new GatewayRequest(http.Method, rawPath, rawQuery, headers, body, http.Protocol,
             context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1");
 
@@ -129,24 +126,6 @@ internal sealed class GatewayEndpoint(
     private static int RequestLineAndHeadersBytes(string method, string target, string protocol, List<KeyValuePair<string, string>> headers) =>
         Encoding.UTF8.GetByteCount(method) + 1 + Encoding.UTF8.GetByteCount(target) + 1 + protocol.Length + 2
         + headers.Sum(h => Encoding.UTF8.GetByteCount(h.Key) + 2 + Encoding.UTF8.GetByteCount(h.Value) + 2);
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > GatewayErrors.MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     // API Gateway's request ids are short opaque strings (e.g. "JKJaXmPLvHcESHA="): 16 random bytes, base64.
     private static string NewRequestId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(10));
