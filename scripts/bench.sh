@@ -73,7 +73,7 @@ if [[ $local_cloud -eq 1 ]]; then
   rm -f "$state/localcloud.ready"
   echo "== start the local cloud on port $port ${aot[*]} (its output: $state/local.log)"
   mkdir -p "$state"
-  setsid "$REPO_ROOT/scripts/local.sh" --port "$port" --state "$state" "${aot[@]}" >"$state/local.log" 2>&1 &
+  setsid "$REPO_ROOT/scripts/local.sh" --port "$port" --state "$state" --log-aws-calls "${aot[@]}" >"$state/local.log" 2>&1 &
   cloud_pid=$!
   # The local cloud and everything it started are one process group: stop them all on the way out.
   trap 'kill -TERM -- "-$cloud_pid" 2>/dev/null || true; wait "$cloud_pid" 2>/dev/null || true' EXIT

@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib/app_stack.sh"
 usage() {
   cat <<USAGE
 Usage: scripts/local.sh [--port N] [--aot | --no-build] [--fresh] [--state DIR] [--concurrency N]
-                        [--iam-audit FILE] [--no-iam]
+                        [--iam-audit FILE] [--log-aws-calls] [--no-iam]
 
   --port N   the HTTP API's port on 127.0.0.1 (default 4080)
   --aot      run the shipping Native AOT packages (scripts/package.sh --mode Aot; slower to
@@ -27,6 +27,9 @@ Usage: scripts/local.sh [--port N] [--aot | --no-build] [--fresh] [--state DIR] 
   --iam-audit FILE
              write every IAM decision the AWS endpoint makes (function, action, resource,
              decision) to FILE as JSON lines
+  --log-aws-calls
+             log an aws-request line (timings, status) for every AWS call the functions and
+             pollers make, not only the denied ones (scripts/bench.sh --local-cloud reads them)
   --no-iam   FOR DEBUGGING ONLY: the functions call moto directly with moto's test keys, so
              nothing checks their own permissions and a missing grant will not show here.
              By default each function runs as its role and every AWS call it makes is
@@ -45,6 +48,7 @@ run_dir=""
 concurrency=10
 iam=on
 iam_audit=""
+log_aws_calls=off
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --port) port="${2:?error: --port needs a number}"; shift 2 ;;
@@ -54,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --state) run_dir="${2:?error: --state needs a folder}"; shift 2 ;;
     --concurrency) concurrency="${2:?error: --concurrency needs a number}"; shift 2 ;;
     --iam-audit) iam_audit="${2:?error: --iam-audit needs a file}"; shift 2 ;;
+    --log-aws-calls) log_aws_calls=on; shift ;;
     --no-iam) iam=off; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -181,7 +186,7 @@ rm -f "$ready"
 dotnet "$REPO_ROOT/tools/LocalCloud/bin/Release/net10.0/LocalCloud.dll" \
   --moto "$MOTO_ENDPOINT" --manifest "$REPO_ROOT/functions/functions.json" --outputs "$state/outputs.json" \
   --functions "$functions_dir" --port "$port" --concurrency "$concurrency" --logs "$state/logs" --ready-file "$ready" \
-  --iam "$iam" ${iam_audit:+--iam-audit "$iam_audit"} \
+  --iam "$iam" ${iam_audit:+--iam-audit "$iam_audit"} --log-aws-calls "$log_aws_calls" \
   > >(tee "$state/logs/localcloud.log") 2>&1 &
 local_cloud_pid=$!
 for _ in $(seq 1 600); do

@@ -53,7 +53,7 @@ var authorizer = await SigV4IamAuthorizer.CreateAsync(iamState, options.Region, 
 var gateway = new GatewayEndpoint(routes, functions.ByName, authorizer, new GatewayArn(options.Region, outputs.AccountId, outputs.ApiId), time, log);
 using var auditWriter = options.IamAuditFile is { } auditFile ? new StreamWriter(auditFile, append: true) { AutoFlush = true } : null;
 var aws = new AwsEndpoint(iamState, new MotoFacts(http, options.MotoEndpoint, options.Region), http, options.MotoEndpoint, options.Region, outputs.AccountId, time, log,
-    auditWriter is null ? IamAudit.Off : new IamAudit(new LocalLog(TextWriter.Synchronized(auditWriter), time)));
+    auditWriter is null ? IamAudit.Off : new IamAudit(new LocalLog(TextWriter.Synchronized(auditWriter), time)), options.LogAwsCalls);
 var dispatcher = new PortDispatcher(gatewayPort, gateway, new InvokeApiEndpoint(functions.ByDeployedName), runtimeApi, awsPort, aws);
 
 if (!options.EnforceIam)

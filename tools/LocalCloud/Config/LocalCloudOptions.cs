@@ -19,6 +19,7 @@ namespace Functions.LocalCloud.Config;
 /// <param name="ReadyFile">Written with the "ready" line once everything listens (optional).</param>
 /// <param name="EnforceIam">The functions run as their roles and call the IAM-enforcing AWS endpoint (<c>--iam on</c>, the default).</param>
 /// <param name="IamAuditFile">Where to write every IAM decision (<c>--iam-audit</c>), or null.</param>
+/// <param name="LogAwsCalls">Log an <c>aws-request</c> line for every AWS call, not only the refused ones (<c>--log-aws-calls on</c>).</param>
 internal sealed record LocalCloudOptions(
     int GatewayPort,
     int RuntimePort,
@@ -31,16 +32,19 @@ internal sealed record LocalCloudOptions(
     string? LogDir,
     string? ReadyFile,
     bool EnforceIam,
-    string? IamAuditFile)
+    string? IamAuditFile,
+    bool LogAwsCalls)
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
         Usage: LocalCloud --moto URL --manifest FILE --outputs FILE --functions DIR
                           [--port N] [--runtime-port N] [--region R] [--concurrency N] [--logs DIR] [--ready-file FILE]
-                          [--iam on|off] [--iam-audit FILE]
+                          [--iam on|off] [--iam-audit FILE] [--log-aws-calls on|off]
           --iam off       the functions call moto directly with moto's test keys: nothing checks their
                           own permissions (for debugging only; the default is on)
           --iam-audit F   write every IAM decision of the AWS endpoint to F (JSON lines)
+          --log-aws-calls on  an aws-request line (timings) per AWS call (default off: the pollers
+                          call several times a second; refusals are always logged)
         """;
 
     /// <summary>Parses the command line.</summary>
@@ -74,7 +78,15 @@ internal sealed record LocalCloudOptions(
                 : throw new ArgumentException($"--{name} must be a whole number from {min} to {max}, not '{text}'.");
         }
 
-        var known = new HashSet<string>(StringComparer.Ordinal) { "moto", "manifest", "outputs", "functions", "port", "runtime-port", "region", "concurrency", "logs", "ready-file", "iam", "iam-audit" };
+        bool OnOff(string name, bool fallback) => values.GetValueOrDefault(name) switch
+        {
+            null => fallback,
+            "on" => true,
+            "off" => false,
+            var other => throw new ArgumentException($"--{name} must be on or off, not '{other}'."),
+        };
+
+        var known = new HashSet<string>(StringComparer.Ordinal) { "moto", "manifest", "outputs", "functions", "port", "runtime-port", "region", "concurrency", "logs", "ready-file", "iam", "iam-audit", "log-aws-calls" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}.");
@@ -91,12 +103,8 @@ internal sealed record LocalCloudOptions(
             Number("concurrency", 10, 1, 1000),
             values.GetValueOrDefault("logs"),
             values.GetValueOrDefault("ready-file"),
-            values.GetValueOrDefault("iam", "on") switch
-            {
-                "on" => true,
-                "off" => false,
-                var other => throw new ArgumentException($"--iam must be on or off, not '{other}'."),
-            },
-            values.GetValueOrDefault("iam-audit"));
+            OnOff("iam", true),
+            values.GetValueOrDefault("iam-audit"),
+            OnOff("log-aws-calls", false));
     }
 }
