@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2.Model;
 using Amazon.KeyManagementService.Model;
 using Functions.DynamoDbStreams;
 using MotoServer = Functions.TestSupport.Moto;
+using PythonScript = Functions.TestSupport.PythonScript;
 
 namespace Functions.LocalCloud.Auth.Tests.Aws;
 
@@ -74,17 +74,5 @@ public sealed class MotoFormatsTests
         await dynamoDb.DeleteTableAsync(table);
     }
 
-    private static async Task<string> RunPythonAsync(string script)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-");
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(script);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, await error);
-        return await output;
-    }
+    private static Task<string> RunPythonAsync(string script) => PythonScript.RunAsync(script);
 }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Functions.LocalCloud.Auth.SigV4;
 using Microsoft.Extensions.Time.Testing;
+using PythonScript = Functions.TestSupport.PythonScript;
 
 namespace Functions.LocalCloud.Auth.Tests.SigV4;
 
@@ -86,17 +86,6 @@ public sealed class BotocoreInteropTests
         return (request, signedAt);
     }
 
-    private static async Task<IReadOnlyList<string>> RunPythonAsync(string script)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-");
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(script);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        process.ExitCode.Should().Be(0, await error);
-        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
+    private static async Task<IReadOnlyList<string>> RunPythonAsync(string script) =>
+        (await PythonScript.RunAsync(script)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }
