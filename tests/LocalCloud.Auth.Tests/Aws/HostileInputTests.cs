@@ -57,7 +57,7 @@ public sealed class HostileInputTests
     [InlineData("", "unreadable")]
     [InlineData("{\"TableName\":\"events\",}", "unreadable")]
     [InlineData("{\"TableName\":\"events\"/*c*/}", "unreadable")]
-    [InlineData("{\"TableName\":\"\\ud800\",\"Key\":{}}", "failed on the request")]
+    [InlineData("{\"TableName\":\"\\ud800\",\"Key\":{}}", "lone surrogate")]
     public void Map_UnreadableJson_IsUnmapped(string body, string reason)
     {
         MapTesting.MapJson("dynamodb", "DynamoDB_20120810.GetItem", body).ShouldBeUnmapped(reason);
@@ -177,6 +177,37 @@ public sealed class HostileInputTests
             .ShouldBeMapped().Rendered().Should().Equal("s3:DeleteObject on arn:aws:s3:::data/ a & b\n", "s3:DeleteObject on arn:aws:s3:::data/<c>");
     }
 
+    [Fact]
+    public void Map_DynamoDbExpressionOverItsLimit_IsUnmappedBeforeItIsRead()
+    {
+        var expression = "#a = :v AND " + new string('x', DynamoDbExpressionTokens.MaxExpressionLength);
+        MapTesting.MapJson("dynamodb", "DynamoDB_20120810.Query",
+            """{"TableName":"events","KeyConditionExpression":"EXPR","ExpressionAttributeNames":{"#a":"pk"},"ExpressionAttributeValues":{":v":{"S":"t"}}}""".Replace("EXPR", expression, StringComparison.Ordinal))
+            .ShouldBeUnmapped("over DynamoDB's 4096");
+    }
+
+    [Theory]
+    [InlineData("DynamoDB_20120810.BatchGetItem", """{"RequestItems":{"events":{"Keys":[]}}}""", "Keys is empty")]
+    [InlineData("DynamoDB_20120810.BatchWriteItem", """{"RequestItems":{"events":[]}}""", "is empty")]
+    public void Map_BatchNamingATableWithNothingForIt_IsUnmapped_SoTheItemBudgetBoundsTheTables(string target, string body, string reason)
+    {
+        MapTesting.MapJson("dynamodb", target, body).ShouldBeUnmapped(reason);
+    }
+
+    [Fact]
+    public void Map_CiphertextOverKmsLimit_IsUnmappedBeforeItIsDecoded()
+    {
+        var blob = new string('A', (6144 / 3 * 4) + 4);
+        MapTesting.MapJson("kms", "TrentService.Decrypt", $$"""{"CiphertextBlob":"{{blob}}"}""").ShouldBeUnmapped("over KMS's 6,144 bytes");
+    }
+
+    [Fact]
+    public void Map_FormBodyWithMoreParametersThanTheBudget_IsUnmappedBeforeItIsSplit()
+    {
+        var body = "Action=SendMessage" + string.Concat(Enumerable.Repeat("&", QueryParameters.MaxParameters));
+        MapTesting.MapForm("sqs", body).ShouldBeUnmapped($"more than {QueryParameters.MaxParameters} parameters");
+    }
+
     /// <summary>Random damage to real requests' bodies, paths, queries and headers: the map answers every one.</summary>
     [Fact]
     public void Map_RandomlyDamagedRequests_NeverThrow()
@@ -212,6 +243,8 @@ public sealed class HostileInputTests
 
                 var result = map.Should().NotThrow($"{seed.Service} {path}?{query} {body}").Subject;
                 (result.Call is null).Should().NotBe(result.Unmapped is null, "exactly one of Call and Unmapped is set");
+                // Every refusal is one the map means, not its catch-all for an exception it did not expect.
+                (result.Unmapped ?? "").Should().NotContain("the map failed on the request", $"{seed.Service} {path}?{query} {body}");
             }
         }
     }

@@ -52,6 +52,22 @@ internal static class AwsJson
         return document;
     }
 
+    /// <summary>
+    /// A JSON string's text. A string escaping a lone surrogate (<c>"\ud800"</c>) is valid JSON but
+    /// no text; it is refused as such rather than left to throw.
+    /// </summary>
+    public static string Text(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new UnmappedRequestException("a JSON string escapes a lone surrogate (not text)");
+        }
+    }
+
     /// <summary>The member <paramref name="name"/> of <paramref name="element"/> when it is present and not null.</summary>
     public static JsonElement? Member(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
@@ -61,7 +77,7 @@ internal static class AwsJson
         Member(element, name) switch
         {
             null => null,
-            { ValueKind: JsonValueKind.String } value => value.GetString(),
+            { ValueKind: JsonValueKind.String } value => Text(value),
             _ => throw new UnmappedRequestException($"{name} is not a string"),
         };
 
@@ -106,7 +122,7 @@ internal static class AwsJson
         var values = new List<string>();
         foreach (var item in array.EnumerateArray())
         {
-            values.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new UnmappedRequestException($"{name} has an entry that is not a string"));
+            values.Add(item.ValueKind == JsonValueKind.String ? Text(item) : throw new UnmappedRequestException($"{name} has an entry that is not a string"));
         }
 
         return values;
@@ -124,7 +140,7 @@ internal static class AwsJson
         foreach (var property in map.EnumerateObject())
         {
             pairs.Add(new(property.Name, property.Value.ValueKind == JsonValueKind.String
-                ? property.Value.GetString()!
+                ? Text(property.Value)
                 : throw new UnmappedRequestException($"{name}.{property.Name} is not a string")));
         }
 

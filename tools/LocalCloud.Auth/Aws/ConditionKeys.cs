@@ -5,6 +5,9 @@ internal sealed class ConditionKeys
 {
     private readonly Dictionary<string, List<string>> _keys = new(StringComparer.OrdinalIgnoreCase);
 
+    // What each key already holds, so adding a value costs O(1) however many a request names.
+    private readonly Dictionary<string, HashSet<string>> _seen = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>No condition keys.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> None { get; } = new ConditionKeys().Build();
 
@@ -14,9 +17,10 @@ internal sealed class ConditionKeys
         if (!_keys.TryGetValue(name, out var values))
         {
             _keys[name] = values = [];
+            _seen[name] = new HashSet<string>(StringComparer.Ordinal);
         }
 
-        if (!values.Contains(value, StringComparer.Ordinal))
+        if (_seen[name].Add(value))
         {
             values.Add(value);
         }
@@ -37,9 +41,6 @@ internal sealed class ConditionKeys
 
         return this;
     }
-
-    /// <summary>Whether <paramref name="name"/> has a value.</summary>
-    public bool Contains(string name) => _keys.ContainsKey(name);
 
     /// <summary>The keys as the check carries them.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Build() =>

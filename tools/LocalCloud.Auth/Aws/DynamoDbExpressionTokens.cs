@@ -35,11 +35,19 @@ internal readonly record struct DynamoDbToken(DynamoDbTokenKind Kind, string Tex
 /// </summary>
 internal static class DynamoDbExpressionTokens
 {
+    /// <summary>DynamoDB's limit on an expression string (DynamoDB Developer Guide, "Expression parameters": 4 KB).</summary>
+    public const int MaxExpressionLength = 4096;
+
     /// <summary>The tokens of <paramref name="expression"/>.</summary>
     /// <param name="expression">The expression.</param>
     /// <param name="what">Which expression, for the refusal.</param>
     public static List<DynamoDbToken> Read(string expression, string what)
     {
+        if (expression.Length > MaxExpressionLength)
+        {
+            throw new UnmappedRequestException($"{what} is {expression.Length} characters, over DynamoDB's {MaxExpressionLength}");
+        }
+
         var tokens = new List<DynamoDbToken>();
         var i = 0;
         while (i < expression.Length)

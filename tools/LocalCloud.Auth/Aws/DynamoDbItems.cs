@@ -74,7 +74,7 @@ internal sealed partial class DynamoDbItems
                 var member = members.Current;
                 if (!members.MoveNext() && member.Name is "S" or "N" or "B" && member.Value.ValueKind == JsonValueKind.String)
                 {
-                    return member.Value.GetString()!;
+                    return AwsJson.Text(member.Value);
                 }
             }
         }

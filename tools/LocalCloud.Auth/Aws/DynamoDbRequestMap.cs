@@ -161,7 +161,14 @@ internal static class DynamoDbRequestMap
             var table = items.Table(entry.Name);
             var request = entry.Value.ValueKind == JsonValueKind.Object ? entry.Value : throw new UnmappedRequestException($"RequestItems.{table} is not an object");
             var keys = new ConditionKeys();
-            foreach (var key in AwsJson.RequiredArray(request, "Keys").EnumerateArray())
+            var tableKeys = AwsJson.RequiredArray(request, "Keys");
+            if (tableKeys.GetArrayLength() == 0)
+            {
+                // DynamoDB requires at least one; refused here so the count of keys bounds the tables too.
+                throw new UnmappedRequestException($"RequestItems.{table}.Keys is empty");
+            }
+
+            foreach (var key in tableKeys.EnumerateArray())
             {
                 if (++total > MaxBatchGetKeys)
                 {
@@ -189,6 +196,12 @@ internal static class DynamoDbRequestMap
             if (entry.Value.ValueKind != JsonValueKind.Array)
             {
                 throw new UnmappedRequestException($"RequestItems.{table} is not an array");
+            }
+
+            if (entry.Value.GetArrayLength() == 0)
+            {
+                // DynamoDB requires at least one; refused here so the count of writes bounds the tables too.
+                throw new UnmappedRequestException($"RequestItems.{table} is empty");
             }
 
             var keys = new ConditionKeys();

@@ -94,10 +94,18 @@ internal static class KmsRequestMap
         };
     }
 
+    /// <summary>KMS's largest ciphertext, 6,144 bytes (KMS API reference, Decrypt), in base64.</summary>
+    private const int MaxCiphertextBase64Length = 6144 / 3 * 4;
+
     /// <summary>The key that decrypts <c>CiphertextBlob</c>: the one <paramref name="keyIdMember"/> names and/or the one in a blob of moto's form.</summary>
     private static KmsKey CiphertextKey(MapRequest request, JsonElement body, string keyIdMember)
     {
         var blobText = AwsJson.RequiredString(body, "CiphertextBlob");
+        if (blobText.Length > MaxCiphertextBase64Length)
+        {
+            throw new UnmappedRequestException($"CiphertextBlob is {blobText.Length} base64 characters, over KMS's 6,144 bytes");
+        }
+
         var blob = new byte[(blobText.Length * 3 / 4) + 3];
         if (!Convert.TryFromBase64String(blobText, blob, out var length))
         {

@@ -18,6 +18,12 @@ internal sealed class QueryParameters
         _values = values;
     }
 
+    /// <summary>
+    /// The most parameters a query string or form body may have: far above what the mapped
+    /// operations send (an SQS batch of 10 entries with their attributes, an AssumeRole with tags).
+    /// </summary>
+    public const int MaxParameters = 2000;
+
     /// <summary>Reads the parameters of <paramref name="request"/>.</summary>
     public static QueryParameters Read(MapRequest request)
     {
@@ -64,6 +70,12 @@ internal sealed class QueryParameters
 
     private static void Add(Dictionary<string, string> values, string text, string where)
     {
+        // Counted before splitting: a body of '&'s must not become millions of strings.
+        if (text.AsSpan().Count('&') >= MaxParameters)
+        {
+            throw new UnmappedRequestException($"{where} has more than {MaxParameters} parameters");
+        }
+
         foreach (var pair in text.Split('&'))
         {
             if (pair.Length == 0)
