@@ -72,7 +72,7 @@ public static class AwsRequestMap
     /// <summary>The request for a log line: the target operation, or the method, path and query parameter names (no values: a presigned query carries credentials).</summary>
     private static string Describe(IncomingRequest request)
     {
-        var target = request.HeaderValues("X-Amz-Target").FirstOrDefault();
+        var target = request.FirstHeader("X-Amz-Target");
         target = target is { Length: > 100 } ? target[..100] + "…" : target;
         var path = request.RawPath.Length > 200 ? request.RawPath[..200] + "…" : request.RawPath;
         var names = request.RawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries)

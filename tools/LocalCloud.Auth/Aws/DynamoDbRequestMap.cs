@@ -50,9 +50,7 @@ internal static class DynamoDbRequestMap
         }
 
         var operation = target[TargetPrefix.Length..];
-        request.RequirePostToRoot();
-        request.RequireIdentityContentEncoding();
-        using var document = AwsJson.ParseObject(request.Body);
+        using var document = request.ReadJsonBody();
         var body = document.RootElement;
         var items = new DynamoDbItems(request);
         var (checks, table) = operation switch

@@ -29,17 +29,16 @@ internal static partial class DynamoDbStreamsRequestMap
             throw new UnmappedRequestException("not a mapped operation");
         }
 
-        request.RequirePostToRoot();
-        request.RequireIdentityContentEncoding();
-        using var document = AwsJson.ParseObject(request.Body);
+        using var document = request.ReadJsonBody();
         var body = document.RootElement;
         string arn;
         string? table;
         switch (operation)
         {
             case "ListStreams":
-                table = AwsJson.OptionalString(body, "TableName") is { } name ? new DynamoDbItems(request).Table(name) : null;
-                arn = table is null ? "*" : $"{new DynamoDbItems(request).TableArn(table)}/stream/*";
+                var items = new DynamoDbItems(request);
+                table = AwsJson.OptionalString(body, "TableName") is { } name ? items.Table(name) : null;
+                arn = table is null ? "*" : $"{items.TableArn(table)}/stream/*";
                 break;
             case "GetRecords":
                 var iterator = AwsJson.RequiredString(body, "ShardIterator");

@@ -40,9 +40,7 @@ internal static class KmsRequestMap
             throw new UnmappedRequestException("not a mapped operation");
         }
 
-        request.RequirePostToRoot();
-        request.RequireIdentityContentEncoding();
-        using var document = AwsJson.ParseObject(request.Body);
+        using var document = request.ReadJsonBody();
         var body = document.RootElement;
         if (operation == "ReEncrypt")
         {

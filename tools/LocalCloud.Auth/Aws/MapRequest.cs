@@ -41,6 +41,17 @@ internal sealed class MapRequest
         return found;
     }
 
+    /// <summary>
+    /// The JSON body of a JSON-protocol request (DynamoDB, Streams, SQS, KMS), as those protocols
+    /// send it: POST to <c>/</c>, no content coding, one JSON object within the map's budgets.
+    /// </summary>
+    public System.Text.Json.JsonDocument ReadJsonBody()
+    {
+        RequirePostToRoot();
+        RequireIdentityContentEncoding();
+        return AwsJson.ParseObject(Body);
+    }
+
     /// <summary>Refuses a request that is not <c>POST /</c> (the form of the AWS JSON protocols).</summary>
     public void RequirePostToRoot()
     {

@@ -42,9 +42,7 @@ internal static partial class SqsRequestMap
         {
             operation = target.StartsWith(TargetPrefix, StringComparison.Ordinal) ? target[TargetPrefix.Length..] : "";
             RequireMapped(operation);
-            request.RequirePostToRoot();
-            request.RequireIdentityContentEncoding();
-            using var document = AwsJson.ParseObject(request.Body);
+            using var document = request.ReadJsonBody();
             var body = document.RootElement;
             queueArn = operation == "GetQueueUrl"
                 ? NamedQueueArn(request, AwsJson.RequiredString(body, "QueueName"), AwsJson.OptionalString(body, "QueueOwnerAWSAccountId"))
