@@ -187,7 +187,7 @@ dotnet "$REPO_ROOT/tools/LocalCloud/bin/Release/net10.0/LocalCloud.dll" \
   --moto "$MOTO_ENDPOINT" --manifest "$REPO_ROOT/functions/functions.json" --outputs "$state/outputs.json" \
   --functions "$functions_dir" --port "$port" --concurrency "$concurrency" --logs "$state/logs" --ready-file "$ready" \
   --iam "$iam" ${iam_audit:+--iam-audit "$iam_audit"} --log-aws-calls "$log_aws_calls" \
-  > >(tee "$state/logs/localcloud.log") 2>&1 &
+  > >(python3 "$REPO_ROOT/scripts/lib/line_relay.py" "$state/logs/localcloud.log") 2>&1 &
 local_cloud_pid=$!
 for _ in $(seq 1 600); do
   [[ -s "$ready" ]] && break

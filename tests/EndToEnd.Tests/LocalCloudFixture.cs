@@ -194,13 +194,27 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>The local cloud's JSON log lines with the given event name.</summary>
-    public IReadOnlyList<JsonElement> Events(string name) =>
-        Log.Split('\n')
+    /// <summary>
+    /// The local cloud's JSON log lines with the given event name, read from the log file local.sh
+    /// writes with the local cloud's output alone (<c>logs/localcloud.log</c>). Its terminal output
+    /// also carries local.sh's own lines, written by another process, so a line there can be split
+    /// by one of them. The file is still growing: only complete lines are read.
+    /// </summary>
+    public IReadOnlyList<JsonElement> Events(string name)
+    {
+        string text;
+        using (var file = new FileStream(Path.Combine(StateDir, "logs", "localcloud.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(file))
+        {
+            text = reader.ReadToEnd();
+        }
+
+        var complete = text[..(text.LastIndexOf('\n') + 1)];
+        return [.. complete.Split('\n')
             .Where(l => l.StartsWith('{') && l.Contains("\"source\":\"localcloud\"", StringComparison.Ordinal))
             .Select(l => JsonDocument.Parse(l).RootElement)
-            .Where(e => e.GetProperty("event").GetString() == name)
-            .ToList();
+            .Where(e => e.GetProperty("event").GetString() == name)];
+    }
 
     private void Append(string line)
     {
