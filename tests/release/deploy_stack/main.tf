@@ -6,6 +6,10 @@
 # scripts/terraform-moto.sh; applying it three times per rollback test would cost minutes.
 
 terraform {
+  # State outside the tree: every version's tree is a fresh directory (scripts/lib/version_tree.sh),
+  # so the state path comes from init's -backend-config=path=….
+  backend "local" {}
+
   required_version = ">= 1.11"
   required_providers {
     aws = { source = "hashicorp/aws", version = "5.100.0" }
