@@ -1,158 +1,111 @@
 #!/usr/bin/env bash
-# Deploys a release to an environment and rolls it back automatically when the smoke test fails:
-#   1. records the version the environment runs now (the stack's release_version output);
-#   2. terraform plan, then apply of that plan, with -var release_version=VERSION;
-#   3. smoke-tests the API (scripts/smoke.sh <api_endpoint output>);
-#   4. on a failed apply or smoke test, plans and applies the recorded version again, smoke-tests
-#      it, and fails loudly with both results in the summary ($GITHUB_STEP_SUMMARY in Actions).
-# The Terraform directory must be initialised (its backend chosen) before.
+# Deploys a release to an environment — its code and its infrastructure — with a canary, and rolls
+# it back automatically (docs/operations.md, "Deploy"):
+#   1. reads the version the environment runs and where each function's live alias points;
+#   2. writes tag vVERSION's tree and verifies the release's signed manifest;
+#   3. terraform plan of that tree (a failed plan changes nothing), then apply of that plan;
+#   4. canary: the live aliases give the new versions a share of the traffic while the alarms
+#      are watched, then all of it; smoke test of the API;
+#   5. on a failed apply, alarm or smoke test: the aliases go back to the earlier versions
+#      (seconds), then the earlier tag's tree is applied and smoke-tested.
+# Every exit writes the job summary ($GITHUB_STEP_SUMMARY) with both versions and what the
+# environment runs afterwards. The steps are in scripts/lib/deploy.py.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/version.sh"
 
 usage() {
   cat <<USAGE
-Usage: scripts/deploy.sh --environment ENV --version VERSION [--tf-dir DIR] [-- TERRAFORM_ARGS...]
+Usage: scripts/deploy.sh --environment ENV --version VERSION [options] [-- TERRAFORM_ARGS...]
+       scripts/deploy.sh --recover --journal FILE --environment ENV [options] [-- TERRAFORM_ARGS...]
 
-  --environment  the environment (dev, prod, …): only named in the summary and outputs
-  --version      the release to deploy (X.Y.Z or X.Y.Z-<pre>.N); its artifacts must exist
-                 (scripts/release.sh)
-  --tf-dir       the initialised Terraform root (default terraform/app)
-  TERRAFORM_ARGS passed to every plan, e.g. -var-file=environments/dev.tfvars
-                 -var package_type=Zip -var artifact_bucket=…
+  --environment       the environment (dev, stage, prod, …)
+  --version           the release to deploy (X.Y.Z or X.Y.Z-<pre>.N): tag v<VERSION> must exist,
+                      and its signed manifest in the artifact bucket (scripts/release.sh)
+  --repo DIR          the git repository holding the release tags (default: this one)
+  --tf-path PATH      the Terraform root inside a version's tree (default terraform/app)
+  --backend-config V  passed to terraform init as -backend-config=V, relative to the root
+                      (repeatable; e.g. environments/dev.backend.hcl)
+  --package-type T    Zip (default) or Image: which signed manifest to verify; Image passes
+                      -var image_digests=… from it
+  --artifact-bucket B the artifact bucket (default \$ARTIFACT_BUCKET)
+  --signing-key KEY   the release signing key (default \$RELEASE_SIGNING_KEY)
+  --canary-percent N  share of the traffic the new versions get first (default 10; 0: none)
+  --canary-minutes M  how long the canary runs before all traffic moves (default 10)
+  --journal FILE      where each phase is recorded, for --recover (default: none)
+  --recover           finish an interrupted run recorded in --journal: roll back what it
+                      started (or say that nothing changed) and write the summary
+  TERRAFORM_ARGS      passed to every plan, relative to the root, e.g.
+                      -var-file=environments/dev.tfvars -var artifact_bucket=…
 
-  SMOKE_COMMAND  the smoke test, given the API URL as its last argument (default scripts/smoke.sh)
+  SMOKE_COMMAND        the smoke test, given the API URL as its last argument (default: the
+                       version's own scripts/smoke.sh)
+  CANARY_POLL_SECONDS  how often the alarms are read during the canary (default 30)
 
-Exit status: 0 deployed and smoke-tested; 1 failed (rolled back when a previous version was
-recorded; the summary says whether the rollback's smoke test passed); 2 usage.
-Writes previous_version, deployed_version and result to \$GITHUB_OUTPUT when set.
+Exit status: 0 deployed and smoke-tested; 1 failed (the summary says what the environment runs
+now); 2 usage; 130 interrupted (run --recover with the same arguments).
+Writes previous_version, deployed_version, result and finished=true to \$GITHUB_OUTPUT when set
+(finished is missing when an interrupted run left work for --recover).
 USAGE
 }
 
 env_name=""
 version=""
-tf_dir="$REPO_ROOT/terraform/app"
+repo="$REPO_ROOT"
+tf_path="terraform/app"
+backend=()
+package_type=Zip
+bucket="${ARTIFACT_BUCKET:-}"
+signing_key="${RELEASE_SIGNING_KEY:-}"
+canary_percent=10
+canary_minutes=10
+journal=""
+recover=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --environment) env_name="${2:?--environment needs a value}"; shift 2 ;;
     --version) version="${2:?--version needs a value}"; shift 2 ;;
-    --tf-dir) tf_dir="${2:?--tf-dir needs a value}"; shift 2 ;;
+    --repo) repo="${2:?--repo needs a value}"; shift 2 ;;
+    --tf-path) tf_path="${2:?--tf-path needs a value}"; shift 2 ;;
+    --backend-config) backend+=(--backend-config "${2:?--backend-config needs a value}"); shift 2 ;;
+    --package-type) package_type="${2:?--package-type needs a value}"; shift 2 ;;
+    --artifact-bucket) bucket="${2:?--artifact-bucket needs a value}"; shift 2 ;;
+    --signing-key) signing_key="${2:?--signing-key needs a value}"; shift 2 ;;
+    --canary-percent) canary_percent="${2:?--canary-percent needs a value}"; shift 2 ;;
+    --canary-minutes) canary_minutes="${2:?--canary-minutes needs a value}"; shift 2 ;;
+    --journal) journal="${2:?--journal needs a value}"; shift 2 ;;
+    --recover) recover=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; break ;;
     *) usage >&2; exit 2 ;;
   esac
 done
-tf_args=("$@")
-[[ -n "$env_name" && -n "$version" ]] || { usage >&2; exit 2; }
-require_version "$version"
+[[ -n "$env_name" ]] || { usage >&2; exit 2; }
+if [[ "$recover" -eq 1 ]]; then
+  [[ -n "$journal" ]] || die "--recover needs --journal FILE (the interrupted run's)"
+  [[ -f "$journal" ]] || { echo "no journal at $journal: the run never started, nothing to recover"; exit 0; }
+else
+  [[ -n "$version" ]] || { usage >&2; exit 2; }
+  require_version "$version"
+fi
+case "$package_type" in Zip|Image) ;; *) die "--package-type must be Zip or Image, not '$package_type'" ;; esac
+[[ -n "$bucket" ]] || die "no artifact bucket: pass --artifact-bucket or set ARTIFACT_BUCKET (terraform/bootstrap output artifact_bucket)."
+[[ -n "$signing_key" ]] || die "no release signing key: pass --signing-key or set RELEASE_SIGNING_KEY (terraform/bootstrap output release_signing_key_arn)."
+[[ "$canary_percent" =~ ^[0-9]+(\.[0-9]+)?$ ]] && python3 -c 'import sys; sys.exit(not 0 <= float(sys.argv[1]) < 100)' "$canary_percent" \
+  || die "--canary-percent must be a number from 0 to less than 100, not '$canary_percent'"
+[[ "$canary_minutes" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--canary-minutes must be a number of minutes, not '$canary_minutes'"
+poll="${CANARY_POLL_SECONDS:-30}"
+[[ "$poll" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "CANARY_POLL_SECONDS must be a number of seconds, not '$poll'"
+require git "Install git (Debian: apt-get install git), then re-run."
 require_python
+python3 -c 'import boto3' 2>/dev/null || die "python3 cannot import boto3: pip install boto3, then re-run."
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
-[[ -d "$tf_dir/.terraform" ]] || die "$tf_dir is not initialised: run terraform init with the environment's backend first."
-read -r -a smoke <<<"${SMOKE_COMMAND:-$REPO_ROOT/scripts/smoke.sh}"
+git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || die "$repo is not a git repository (--repo): the release tags live there."
 
-summary="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/deploy.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-tf() { terraform -chdir="$tf_dir" "$@"; }
-# output NAME: a root output's value, empty when there is none (no state yet, or not applied).
-output() {
-  tf output -no-color -json 2>/dev/null | python3 -c 'import json, sys
-try:
-    value = json.load(sys.stdin).get(sys.argv[1], {}).get("value")
-except ValueError:
-    value = None
-print("" if value is None else value)' "$1"
-}
-set_output() { [[ -n "${GITHUB_OUTPUT:-}" ]] && echo "$1=$2" >>"$GITHUB_OUTPUT"; return 0; }
-
-# apply VERSION: plan and apply that plan; 0 on success.
-apply() {
-  local v="$1"
-  echo "== terraform plan (release_version=$v)"
-  tf plan -input=false -no-color -out="$work/plan" -var "release_version=$v" ${tf_args[@]+"${tf_args[@]}"} >"$work/plan-$v.log" 2>&1 \
-    || { tail -40 "$work/plan-$v.log"; return 1; }
-  grep -E '^Plan:|No changes' "$work/plan-$v.log" || true
-  echo "== terraform apply (release_version=$v)"
-  tf apply -input=false -no-color -auto-approve "$work/plan" >"$work/apply-$v.log" 2>&1 \
-    || { tail -40 "$work/apply-$v.log"; return 1; }
-  grep -E '^Apply complete' "$work/apply-$v.log" || true
-}
-
-# smoke LABEL: runs the smoke test on the stack's API; its output goes to $work/smoke-LABEL.log.
-smoke_test() {
-  local url; url="$(output api_endpoint)"
-  [[ -n "$url" ]] || { echo "no api_endpoint output" >"$work/smoke-$1.log"; return 1; }
-  echo "== smoke test ($1) of $url"
-  "${smoke[@]}" "$url" 2>&1 | tee "$work/smoke-$1.log"
-  return "${PIPESTATUS[0]}"
-}
-
-smoke_result() { grep -E '^smoke: ' "$work/smoke-$1.log" 2>/dev/null | tail -1 || true; }
-failures() { grep -E '^  FAIL ' "$work/smoke-$1.log" 2>/dev/null | sed 's/^  FAIL /- /' || true; }
-
-previous="$(output release_version)"
-if [[ -n "$previous" ]] && ! is_version "$previous"; then
-  die "the stack reports release_version '$previous', which is not a release version"
-fi
-echo "== $env_name runs ${previous:-nothing yet}; deploying $version"
-set_output previous_version "$previous"
-
-deploy_ok=1
-what=""
-if ! apply "$version"; then
-  deploy_ok=0; what="terraform apply of $version failed"
-elif ! smoke_test deploy; then
-  deploy_ok=0; what="the smoke test of $version failed"
-fi
-
-if [[ "$deploy_ok" -eq 1 ]]; then
-  set_output deployed_version "$version"
-  set_output result deployed
-  {
-    echo "## Deploy $env_name: $version ✅"
-    echo
-    echo "- previous version: ${previous:-none}"
-    echo "- smoke test: $(smoke_result deploy)"
-  } >>"$summary"
-  exit 0
-fi
-
-echo "::error::$env_name: $what" >&2
-if [[ -z "$previous" || "$previous" == "$version" ]]; then
-  set_output deployed_version "$(output release_version)"
-  set_output result failed-no-rollback
-  {
-    echo "## Deploy $env_name: $version ❌ (no rollback)"
-    echo
-    echo "- $what"
-    echo "- no earlier version was recorded to roll back to (previous: ${previous:-none})"
-    echo "- smoke test of $version: $(smoke_result deploy)"
-    failures deploy
-  } >>"$summary"
-  exit 1
-fi
-
-echo "== rolling $env_name back to $previous"
-rollback_ok=1
-rollback_what="rolled back to $previous; its smoke test passed"
-if ! apply "$previous"; then
-  rollback_ok=0; rollback_what="the rollback apply of $previous FAILED: $env_name is in an unknown state, see docs/operations.md (an apply that fails half-way)"
-elif ! smoke_test rollback; then
-  rollback_ok=0; rollback_what="rolled back to $previous, but its smoke test FAILED too"
-fi
-set_output deployed_version "$(output release_version)"
-set_output result "$([[ "$rollback_ok" -eq 1 ]] && echo rolled-back || echo rollback-failed)"
-{
-  echo "## Deploy $env_name: $version ❌ — $([[ "$rollback_ok" -eq 1 ]] && echo "rolled back to $previous" || echo "ROLLBACK FAILED")"
-  echo
-  echo "| step | version | result |"
-  echo "| --- | --- | --- |"
-  echo "| deploy | $version | $what; smoke: $(smoke_result deploy) |"
-  echo "| rollback | $previous | $rollback_what; smoke: $(smoke_result rollback) |"
-  echo
-  echo "Failed checks of $version:"
-  failures deploy
-  if [[ "$rollback_ok" -eq 0 ]]; then echo; echo "Failed checks of $previous:"; failures rollback; fi
-} >>"$summary"
-echo "::error::$env_name: $version failed and was $([[ "$rollback_ok" -eq 1 ]] && echo "rolled back to $previous" || echo "NOT rolled back cleanly")" >&2
-exit 1
+args=(--environment "$env_name" --repo "$repo" --tf-path "$tf_path" --package-type "$package_type"
+  --artifact-bucket "$bucket" --signing-key "$signing_key" --canary-percent "$canary_percent"
+  --canary-minutes "$canary_minutes" --poll-seconds "$poll" ${backend[@]+"${backend[@]}"})
+[[ -z "$version" ]] || args+=(--version "$version")
+[[ -z "$journal" ]] || args+=(--journal "$journal")
+[[ "$recover" -eq 0 ]] || args+=(--recover)
+exec python3 "$REPO_ROOT/scripts/lib/deploy.py" "${args[@]}" -- "$@"

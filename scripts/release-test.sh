@@ -239,6 +239,9 @@ nfun="$(manifest_functions | wc -l)"
 if want release || want image || want deploy; then
   moto_start "$work/moto.log"
   export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
+  # The release signing key, as terraform/bootstrap makes it (ECC_NIST_P256, SIGN_VERIFY).
+  RELEASE_SIGNING_KEY="$(aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --query KeyMetadata.Arn --output text)"
+  export RELEASE_SIGNING_KEY
 fi
 
 if want release; then
@@ -359,21 +362,43 @@ for name in sys.argv[1:]:
     env DOCKER=docker-missing "$REPO_ROOT/scripts/release.sh" --package-type Image --bucket "$bucket" --dist "$work/dist-img3" 2.2.0
 fi
 
-# --- deploy.sh: automatic rollback against moto -----------------------------------------
+# --- deploy.sh against moto: a version is its tag's tree; canary; automatic rollback -----------
 if want deploy; then
-  echo "== deploy.sh against moto: deploy, smoke test, automatic rollback"
+  echo "== deploy.sh against moto: versions as tags, signed releases, canary, automatic rollback"
   require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
   use_provider_mirror "$work"
+  # Every version's tree is initialised on its own: the plugin cache links the provider once.
+  export TF_PLUGIN_CACHE_DIR="$work/plugin-cache"
+  mkdir -p "$TF_PLUGIN_CACHE_DIR"
   bucket=artifacts-deploy-test
   aws s3api create-bucket --bucket "$bucket" >/dev/null
   aws s3api put-bucket-versioning --bucket "$bucket" --versioning-configuration Status=Enabled
-  for v in 1.0.0 1.1.0 1.2.0; do
-    make_dist "$work/dist-d-$v" "$v"
-    "$REPO_ROOT/scripts/release.sh" --bucket "$bucket" --dist "$work/dist-d-$v" "$v" >/dev/null
+  # The same stand-in bytes for every version (what differs between them is their tree).
+  make_dist "$work/dist-d" 1.0.0
+  for v in 1.0.0 2.0.0 2.1.0 2.2.0 2.3.0 3.0.0; do
+    "$REPO_ROOT/scripts/release.sh" --bucket "$bucket" --dist "$work/dist-d" "$v" >"$work/release-$v.log" 2>&1 \
+      || { cat "$work/release-$v.log"; die "release $v failed"; }
   done
-  stack="$work/stack"
-  cp -R "$REPO_ROOT/tests/release/deploy_stack" "$stack"
-  (cd "$stack" && terraform init -input=false -no-color >"$work/stack-init.log" 2>&1) || { cat "$work/stack-init.log"; die "terraform init of the test stack failed"; }
+  # The releases: tags of a scratch repository holding the stand-in stack (tests/release/deploy_stack),
+  # as the app's releases are tags of this one. release_stack VERSION FUNCTIONS_JSON [SED]
+  repo="$work/releases"
+  git init -q "$repo"
+  release_stack() {
+    rm -rf "$repo/stack" && cp -R "$REPO_ROOT/tests/release/deploy_stack" "$repo/stack"
+    printf '%s\n' "$2" >"$repo/stack/functions.json"
+    git -C "$repo" add -A && git -C "$repo" -c user.name=test -c user.email=test@localhost commit -qm "release $1" --allow-empty
+    git -C "$repo" tag "v$1"
+  }
+  one='{"functions": [{"name": "ListObjects", "route": "GET /objects", "memory": 256}]}'
+  two='{"functions": [{"name": "ListObjects", "route": "GET /objects", "memory": 256}, {"name": "GetEvent", "route": "GET /events/{id}", "memory": 256}]}'
+  release_stack 1.0.0 "$one"
+  release_stack 2.0.0 "$two"
+  # 2.1.0 cannot be planned: Lambda's smallest memory size is 128 MB.
+  release_stack 2.1.0 '{"functions": [{"name": "ListObjects", "route": "GET /objects", "memory": 64}]}'
+  release_stack 2.2.0 "$two"
+  release_stack 2.3.0 "$two"
+  release_stack 3.0.0 '{"functions": [{"name": "ListObjects", "route": "GET /objects", "memory": 512}, {"name": "GetEvent", "route": "GET /events/{id}", "memory": 256}]}'
+
   api_pid=""
   api_starts=0
   # start_api BROKEN...: the stand-in API, answering 500 on GET /events/{id} while the live
@@ -400,51 +425,188 @@ if want deploy; then
     aws lambda get-function-configuration --function-name functions-test-ListObjects --qualifier live \
       --query 'Environment.Variables.RELEASE_VERSION' --output text
   }
-  deploy() { # deploy VERSION: deploy.sh with the job summary and outputs in files
+  # deploy VERSION [OPTIONS...]: deploy.sh with the job summary and outputs in files.
+  deploy_args() {
+    echo --environment test --repo "$repo" --tf-path stack --backend-config "path=$work/test.tfstate" \
+      --artifact-bucket "$bucket" --canary-minutes 0.05
+  }
+  tf_vars=(-var "endpoint=$MOTO_ENDPOINT" -var "artifact_bucket=$bucket")
+  deploy() {
+    local v="$1"; shift
     : >"$work/summary.md"; : >"$work/outputs"
-    GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_OUTPUT="$work/outputs" \
-      "$REPO_ROOT/scripts/deploy.sh" --environment test --version "$1" --tf-dir "$stack" -- \
-      -var "endpoint=$MOTO_ENDPOINT" -var "api_endpoint=$api_url" -var "artifact_bucket=$bucket" >"$work/deploy-$1.log" 2>&1
+    # shellcheck disable=SC2046
+    GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_OUTPUT="$work/outputs" CANARY_POLL_SECONDS=0.5 SMOKE_COMMAND="$REPO_ROOT/scripts/smoke.sh" \
+      "$REPO_ROOT/scripts/deploy.sh" $(deploy_args) --version "$v" "$@" -- "${tf_vars[@]}" -var "api_endpoint=$api_url" \
+      >"$work/deploy-$v.log" 2>&1
   }
   show() { cat "$work/deploy-$1.log" "$work/summary.md" "$work/outputs"; }
+  # What the environment is: functions (memory), the version each live alias points at and its
+  # release, routes, roles. Printed sorted, to compare before and after.
+  snapshot() {
+    python3 - <<'PY'
+import boto3
+lam, api, iam = boto3.client("lambda"), boto3.client("apigatewayv2"), boto3.client("iam")
+for f in sorted(lam.list_functions()["Functions"], key=lambda f: f["FunctionName"]):
+    name = f["FunctionName"]
+    alias = lam.get_alias(FunctionName=name, Name="live")
+    live = lam.get_function_configuration(FunctionName=name, Qualifier="live")
+    print("function", name, f["MemorySize"], "live", alias["FunctionVersion"], live["Environment"]["Variables"]["RELEASE_VERSION"],
+          "routing", alias.get("RoutingConfig", {}).get("AdditionalVersionWeights", {}))
+for a in api.get_apis()["Items"]:
+    for r in sorted(x["RouteKey"] for x in api.get_routes(ApiId=a["ApiId"])["Items"]):
+        print("route", r)
+for r in sorted(r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("deploy-test-")):
+    print("role", r)
+PY
+  }
+  out_is() { grep -qx "$1" "$work/outputs" || { echo "outputs lack $1:"; cat "$work/outputs"; return 1; }; }
+  summary_has() { grep -qF -- "$1" "$work/summary.md" || { echo "summary lacks: $1"; return 1; }; }
+
+  start_api 2.0.0
   first_deploy() {
     deploy 1.0.0 || { show 1.0.0; return 1; }
     show 1.0.0
-    grep -q 'Deploy test: 1.0.0 ✅' "$work/summary.md" || return 1
-    grep -qx 'previous_version=' "$work/outputs" || return 1
-    grep -qx 'result=deployed' "$work/outputs" || return 1
+    summary_has 'Deploy test: 1.0.0 ✅' && summary_has 'test now runs: **1.0.0**' || return 1
+    out_is 'previous_version=' && out_is 'result=deployed' && out_is 'finished=true' || return 1
     [[ "$(live_release)" == 1.0.0 ]]
   }
-  broken_deploy() {
-    if deploy 1.1.0; then show 1.1.0; echo "deploy.sh exited 0"; return 1; fi
-    show 1.1.0
-    grep -q '^== test runs 1.0.0; deploying 1.1.0' "$work/deploy-1.1.0.log" || return 1
-    grep -q '^== rolling test back to 1.0.0' "$work/deploy-1.1.0.log" || return 1
-    grep -qx 'previous_version=1.0.0' "$work/outputs" || return 1
-    grep -qx 'result=rolled-back' "$work/outputs" || return 1
-    grep -qx 'deployed_version=1.0.0' "$work/outputs" || return 1
-    grep -q 'Deploy test: 1.1.0 ❌ — rolled back to 1.0.0' "$work/summary.md" || return 1
-    grep -q '| deploy | 1.1.0 | the smoke test of 1.1.0 failed; smoke: smoke: [0-9]* passed, 1 failed |' "$work/summary.md" || return 1
-    grep -q '| rollback | 1.0.0 | rolled back to 1.0.0; its smoke test passed; smoke: smoke: [0-9]* passed, 0 failed |' "$work/summary.md" || return 1
-    grep -q 'GET /events/{id} → 500' "$work/summary.md"
+  check "first deploy of 1.0.0 (tag v1.0.0's tree) passes its smoke test; the live alias runs 1.0.0" first_deploy
+  snapshot >"$work/env-1.0.0"
+
+  added_function_rolled_back() {
+    if deploy 2.0.0; then show 2.0.0; echo "deploy.sh exited 0"; return 1; fi
+    show 2.0.0; snapshot
+    grep -q '^== test runs 1.0.0; deploying 2.0.0' "$work/deploy-2.0.0.log" || return 1
+    grep -q '^== rolling test back to 1.0.0' "$work/deploy-2.0.0.log" || return 1
+    out_is 'previous_version=1.0.0' && out_is 'result=rolled-back' && out_is 'deployed_version=1.0.0' || return 1
+    summary_has 'Deploy test: 2.0.0 ❌ — rolled back to 1.0.0' && summary_has 'test now runs: **1.0.0**' || return 1
+    summary_has '| smoke | 2.0.0 | smoke: ' && summary_has '| rollback | 1.0.0 | v1.0.0'"'"'s tree applied |' || return 1
+    summary_has 'GET /events/{id} → 500' || return 1
+    # v1.0.0's functions, routes and roles: the function, route and role 2.0.0 added are gone.
+    diff <(snapshot | sed 's/ live [0-9]* / live N /') <(sed 's/ live [0-9]* / live N /' "$work/env-1.0.0")
   }
-  release_tag() {
-    local arn; arn="$(aws lambda get-function --function-name functions-test-ListObjects --query Configuration.FunctionArn --output text)"
-    aws lambda list-tags --resource "$arn" --query 'Tags.Release' --output text
+  check "2.0.0 adds a function and fails its smoke test: rolled back to v1.0.0's tree, the added function, route and role are gone" added_function_rolled_back
+
+  snapshot >"$work/env-before-plan"
+  plan_failure() {
+    if deploy 2.1.0; then show 2.1.0; echo "deploy.sh exited 0"; return 1; fi
+    show 2.1.0
+    out_is 'result=plan-failed' && out_is 'deployed_version=1.0.0' || return 1
+    summary_has 'the plan of 2.1.0 failed: nothing changed' && summary_has 'test now runs: **1.0.0**' || return 1
+    if grep -q 'terraform apply' "$work/deploy-2.1.0.log"; then echo "something was applied"; return 1; fi
+    diff <(snapshot) "$work/env-before-plan"
   }
-  start_api 1.1.0
-  check "first deploy of 1.0.0 passes its smoke test; the live alias runs 1.0.0" first_deploy
-  check "a broken 1.1.0 fails its smoke test, is rolled back to 1.0.0, and the run fails with both results" broken_deploy
-  check "after the rollback the live alias runs 1.0.0 again" test "$(live_release)" == 1.0.0
-  check "after the rollback the function is tagged Release=1.0.0" test "$(release_tag)" == 1.0.0
+  check "2.1.0's plan fails: nothing is applied, nothing changed, the summary says test runs 1.0.0" plan_failure
+
+  # Overwrite a zip of 2.3.0 after it was signed (moto does not enforce the bucket's write-once
+  # policy, and the release role could not do this in AWS: the point is that deploy notices).
+  printf 'not the release' >"$work/evil.zip"
+  aws s3api put-object --bucket "$bucket" --key 2.3.0/ListObjects.zip --body "$work/evil.zip" >/dev/null
+  tampered() {
+    if deploy 2.3.0; then show 2.3.0; echo "deploy.sh exited 0"; return 1; fi
+    show 2.3.0
+    out_is 'result=verify-failed' || return 1
+    summary_has 'TAMPERED: s3://'"$bucket"'/2.3.0/ListObjects.zip' && summary_has 'test now runs: **1.0.0**' || return 1
+    diff <(snapshot) "$work/env-before-plan"
+  }
+  check "a release whose zip changed after signing is refused before any plan; nothing changed" tampered
+  forged() {
+    aws s3api get-object --bucket "$bucket" --key 2.3.0/release-Zip.json "$work/manifest.json" >/dev/null || return 1
+    sed -i 's/"[0-9a-f]\{64\}"/"'"$(printf 'f%.0s' {1..64})"'"/' "$work/manifest.json"
+    aws s3api put-object --bucket "$bucket" --key 2.3.0/release-Zip.json --body "$work/manifest.json" >/dev/null || return 1
+    fails_with "does not verify with the release signing key" \
+      python3 "$REPO_ROOT/scripts/lib/release_manifest.py" verify "$bucket" 2.3.0 Zip "$RELEASE_SIGNING_KEY"
+  }
+  check "a manifest changed after signing (other checksums) is refused" forged
+  no_tag() {
+    if deploy 9.9.9; then show 9.9.9; echo "deploy.sh exited 0"; return 1; fi
+    show 9.9.9
+    grep -q "has no tag v9.9.9" "$work/deploy-9.9.9.log" && out_is 'result=verify-failed' && summary_has 'refused before any change'
+  }
+  check "a version without a tag is refused, naming the tag; nothing changes" no_tag
+  # A canary that passes: 2.2.0 adds GetEvent again, ListObjects gets a new version through 10 %.
+  canary_passes() {
+    deploy 2.2.0 || { show 2.2.0; return 1; }
+    show 2.2.0
+    grep -q '^== canary: 10 % of the traffic to the new versions of 1 function(s)' "$work/deploy-2.2.0.log" || return 1
+    summary_has '| canary | 2.2.0 | 10 % for 0.05 min, no alarm |' && summary_has 'test now runs: **2.2.0**' || return 1
+    [[ "$(live_release)" == 2.2.0 ]] || return 1
+    snapshot >"$work/env-now"
+    grep '^function functions-test-GetEvent 256 live [0-9]* 2.2.0 routing {}$' "$work/env-now"
+  }
+  check "2.2.0 passes its canary (10 %, alarms OK) and smoke test; every alias runs 2.2.0" canary_passes
+  snapshot >"$work/env-2.2.0"
+
+  # An alarm goes off while 3.0.0 takes 10 % of the traffic: set by a watcher that waits for the
+  # routing to appear (bounded: 120 s), as a real error alarm would.
+  alarm_during_canary() {
+    python3 - "$work/alarm-set" <<'PY' &
+import boto3, sys, time
+lam, cw = boto3.client("lambda"), boto3.client("cloudwatch")
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    if lam.get_alias(FunctionName="functions-test-ListObjects", Name="live").get("RoutingConfig", {}).get("AdditionalVersionWeights"):
+        cw.set_alarm_state(AlarmName="functions-test-ListObjects-errors", StateValue="ALARM", StateReason="Errors >= 1 (test)")
+        open(sys.argv[1], "w").write("set\n")
+        break
+    time.sleep(0.2)
+PY
+    local watcher=$!
+    pids+=("$watcher")
+    local status=0
+    deploy 3.0.0 --canary-minutes 1 || status=$?
+    wait "$watcher" || true
+    show 3.0.0
+    [[ "$status" -ne 0 && -s "$work/alarm-set" ]] || { echo "exit $status; alarm set: $(cat "$work/alarm-set" 2>/dev/null)"; return 1; }
+    out_is 'result=rolled-back' && out_is 'deployed_version=2.2.0' || return 1
+    summary_has 'alarm during the canary: functions-test-ListObjects-errors (Errors >= 1 (test))' || return 1
+    grep -E '^\| re-point aliases \| 2\.2\.0 \| 2 alias\(es\) back on 2\.2\.0.s versions in [0-9.]+ s \|$' "$work/summary.md" || return 1
+    summary_has 'test now runs: **2.2.0**' || return 1
+    diff <(snapshot | sed 's/ live [0-9]* / live N /') <(sed 's/ live [0-9]* / live N /' "$work/env-2.2.0")
+  }
+  check "3.0.0's canary meets an alarm: the aliases point back at 2.2.0's versions in seconds, v2.2.0's tree is re-applied" alarm_during_canary
+  aws cloudwatch set-alarm-state --alarm-name functions-test-ListObjects-errors --state-value OK --state-reason "reset (test)"
+
+  # Cancelled (SIGTERM, as a cancel or a step timeout sends) during the canary of 3.0.0: the run
+  # writes its summary and leaves the rest to --recover, which rolls back.
+  cancelled() {
+    : >"$work/summary.md"; : >"$work/outputs"; rm -f "$work/journal.json"
+    # shellcheck disable=SC2046
+    GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_OUTPUT="$work/outputs" CANARY_POLL_SECONDS=0.5 SMOKE_COMMAND="$REPO_ROOT/scripts/smoke.sh" \
+      "$REPO_ROOT/scripts/deploy.sh" $(deploy_args) --version 3.0.0 --canary-minutes 5 --journal "$work/journal.json" \
+      -- "${tf_vars[@]}" -var "api_endpoint=$api_url" >"$work/deploy-cancel.log" 2>&1 &
+    local run=$! i status=0
+    pids+=("$run")
+    for ((i = 0; i < 1200; i++)); do
+      grep -q '"phase": "canary"' "$work/journal.json" 2>/dev/null && break
+      kill -0 "$run" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -TERM "$run"
+    wait "$run" || status=$?
+    cat "$work/deploy-cancel.log" "$work/summary.md" "$work/outputs"
+    [[ "$status" -eq 130 ]] || { echo "exit $status, not 130"; return 1; }
+    summary_has 'interrupted by SIGTERM during canary' || return 1
+    if grep -q '^finished=' "$work/outputs"; then echo "finished set: the recovery step would not run"; return 1; fi
+    : >"$work/summary.md"; : >"$work/outputs"
+    # shellcheck disable=SC2046
+    GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_OUTPUT="$work/outputs" SMOKE_COMMAND="$REPO_ROOT/scripts/smoke.sh" \
+      "$REPO_ROOT/scripts/deploy.sh" $(deploy_args) --recover --journal "$work/journal.json" \
+      -- "${tf_vars[@]}" -var "api_endpoint=$api_url" >"$work/deploy-recover.log" 2>&1 || true
+    cat "$work/deploy-recover.log"
+    out_is 'result=rolled-back' && out_is 'finished=true' && out_is 'deployed_version=2.2.0' || return 1
+    summary_has 'the deploy of 3.0.0 was interrupted during canary' && summary_has 'test now runs: **2.2.0**' || return 1
+    diff <(snapshot | sed 's/ live [0-9]* / live N /') <(sed 's/ live [0-9]* / live N /' "$work/env-2.2.0")
+  }
+  check "a run cancelled during its canary writes its summary; --recover rolls back to 2.2.0" cancelled
   stop_api
-  start_api 1.0.0 1.1.0
+
+  start_api 2.2.0 3.0.0
   both_broken() {
-    if deploy 1.1.0; then show 1.1.0; echo "deploy.sh exited 0"; return 1; fi
-    show 1.1.0
-    grep -qx 'result=rollback-failed' "$work/outputs" || return 1
-    grep -q 'ROLLBACK FAILED' "$work/summary.md" || return 1
-    grep -q 'rolled back to 1.0.0, but its smoke test FAILED too' "$work/summary.md"
+    if deploy 3.0.0; then show 3.0.0; echo "deploy.sh exited 0"; return 1; fi
+    show 3.0.0
+    out_is 'result=rollback-failed' || return 1
+    summary_has 'ROLLBACK FAILED' && summary_has 'rolled back to 2.2.0, but its smoke test FAILED too'
   }
   check "when the rollback's smoke test fails too, the run says so" both_broken
   stop_api
