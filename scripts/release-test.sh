@@ -264,6 +264,8 @@ for v in sorted((v["Key"], v["VersionId"]) for v in boto3.client("s3").list_obje
     [[ "$(count_in '^uploaded s3://.*/1.2.3/.*\.zip sha256 [0-9a-f]\{64\}$' "$work/first.log")" -eq "$nfun" ]] || return 1
     grep -q '^uploaded s3://.*/1.2.3/SHA256SUMS' "$work/first.log" || return 1
     grep -q '^uploaded s3://.*/1.2.3/sbom.cdx.json' "$work/first.log" || return 1
+    grep -q '^uploaded s3://.*/1.2.3/release-Zip.json$' "$work/first.log" || return 1
+    grep -q '^uploaded s3://.*/1.2.3/release-Zip.json.sig$' "$work/first.log" || return 1
     if grep -q '^reused' "$work/first.log"; then return 1; fi
   }
   check "first run uploads every zip, SHA256SUMS and a generated CycloneDX SBOM" first_run
@@ -298,11 +300,22 @@ PY
   second_run() {
     rel --dist "$work/dist-1.2.3" 1.2.3 >"$work/second.log" 2>&1 || { cat "$work/second.log"; return 1; }
     cat "$work/second.log"
-    [[ "$(count_in '^reused   s3://' "$work/second.log")" -eq $((nfun + 2)) ]] || return 1
+    [[ "$(count_in '^reused   s3://' "$work/second.log")" -eq $((nfun + 4)) ]] || return 1
     if grep -q '^uploaded' "$work/second.log"; then return 1; fi
     object_versions | diff - "$work/versions-before"
   }
   check "second run reuses everything and writes nothing" second_run
+  check "the signed manifest verifies and names every zip's sha256" python3 - "$bucket" "$work/dist-1.2.3" "$RELEASE_SIGNING_KEY" "$REPO_ROOT" <<'PY'
+import json, subprocess, sys
+bucket, dist, key, root = sys.argv[1:]
+out = subprocess.run([sys.executable, root + "/scripts/lib/release_manifest.py", "verify", bucket, "1.2.3", "Zip", key],
+                     check=True, capture_output=True, text=True).stdout
+sums = {name.removesuffix(".zip"): digest for digest, name in (l.split() for l in open(dist + "/SHA256SUMS"))}
+assert json.loads(out) == sums, (out, sums)
+print(len(sums), "artifacts verified")
+PY
+  check "a release without a signing key stops before anything is written" fails_with "no signing key" \
+    env -u RELEASE_SIGNING_KEY "$REPO_ROOT/scripts/release.sh" --bucket "$bucket" --dist "$work/dist-1.2.3" 1.2.3
   check "a rollback without local packages reuses the stored release" succeeds_with "release 1.2.3 done" rel --dist "$work/empty" 1.2.3
   check "a version with nothing stored and nothing packaged stops" fails_with "package version 9.9.9 first" rel --dist "$work/empty" 9.9.9
   make_dist "$work/dist-1.2.3-other" 1.2.3 rebuilt
@@ -344,7 +357,11 @@ for name in sys.argv[1:]:
     cat "$work/img1.log" "$FAKE_DOCKER_LOG"
     [[ "$(count_in '^pushed   functions/[a-z]*:2.0.0 sha256:[0-9a-f]\{64\}$' "$work/img1.log")" -eq "$nfun" ]] || return 1
     [[ "$(count_in "^build -f $REPO_ROOT/functions/Dockerfile --build-arg FUNCTION=" "$FAKE_DOCKER_LOG")" -eq "$nfun" ]] || return 1
-    [[ "$(count_in '^login' "$FAKE_DOCKER_LOG")" -eq 1 ]]
+    [[ "$(count_in '^login' "$FAKE_DOCKER_LOG")" -eq 1 ]] || return 1
+    # The signed manifest holds the pushed digests.
+    python3 "$REPO_ROOT/scripts/lib/release_manifest.py" verify "$bucket" 2.0.0 Image "$RELEASE_SIGNING_KEY" >"$work/img-manifest.json" || return 1
+    diff <(grep '^pushed' "$work/img1.log" | awk '{split($2, r, ":"); print r[1], $3}' | sort) \
+      <(python3 -c 'import json, sys; [print("functions/" + k.lower(), v) for k, v in json.load(open(sys.argv[1])).items()]' "$work/img-manifest.json" | sort)
   }
   check "first run builds and pushes an image per function from the packaged files" image_first
   image_second() {
