@@ -62,7 +62,9 @@ previous="$(previous_environment "$env_name")"
 git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || die "$repo is not a git repository"
 
 in_actions() { [[ "${GITHUB_ACTIONS:-}" == true ]]; }
-summary() { [[ -z "${GITHUB_STEP_SUMMARY:-}" ]] || cat >>"$GITHUB_STEP_SUMMARY"; }
+# summary: appends stdin to the job summary when there is one (always reads it: a writer into a
+# pipe nobody reads dies of SIGPIPE, which pipefail would turn into a failure).
+summary() { if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then cat >>"$GITHUB_STEP_SUMMARY"; else cat >/dev/null; fi; }
 has_origin() { git -C "$repo" remote get-url origin >/dev/null 2>&1; }
 
 # local_commit REF: the commit a local tag points at (empty when there is no such tag).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Tests of the release machinery (issue 12): workflow files, versions, the Dockerfile, the
-# GLIBC check, reproducible packaging, scripts/release.sh against moto's S3 and ECR, and
-# scripts/deploy.sh's automatic rollback against moto with a smoke test made to fail.
+# Tests of the release machinery (issues 12 and 20): workflow files, versions, the Dockerfile,
+# the GLIBC check, reproducible packaging, scripts/release.sh against moto's S3 and ECR,
+# scripts/deploy.sh's automatic rollback against moto with a smoke test made to fail,
+# scripts/drift.sh against moto, and scripts/promotion.sh against a local bare origin.
 # Prints "release: N passed, N failed" for scripts/test.sh to add up.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -111,17 +112,27 @@ if want workflows; then
   check "pins, timeouts, least permissions, id-token only where a role is assumed, deploy rules" \
     python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$REPO_ROOT/.github/workflows"
   # The policy check must notice each kind of violation: weakened copies of the workflows.
-  mutate() { # mutate NAME PYTHON-REPLACEMENT: a copy of the workflows with one change must fail the policy
-    local dir="$work/mutant-$1"; mkdir -p "$dir"; cp "$REPO_ROOT"/.github/workflows/*.yml "$dir/"
-    python3 - "$dir" "$2" <<'PY'
+  # mutate NAME [expect:TEXT] OLD|||NEW|||FILE...: a copy of the workflows with these changes (each
+  # the first OLD in FILE replaced by NEW) must fail the policy, with a FAIL line containing TEXT.
+  mutate() {
+    local dir="$work/mutant-$1" expect="" spec specs=(); shift
+    mkdir -p "$dir"; cp "$REPO_ROOT"/.github/workflows/*.yml "$dir/"
+    for spec in "$@"; do
+      if [[ "$spec" == expect:* ]]; then expect="${spec#expect:}"; else specs+=("$spec"); fi
+    done
+    python3 - "$dir" "${specs[@]}" <<'PY'
 import sys, pathlib
-d, (old, new, file) = sys.argv[1], sys.argv[2].split("|||")
-p = pathlib.Path(d) / file
-s = p.read_text()
-assert old in s, f"{old!r} not in {file}"
-p.write_text(s.replace(old, new, 1))
+d = sys.argv[1]
+for spec in sys.argv[2:]:
+    old, new, file = spec.split("|||")
+    p = pathlib.Path(d) / file
+    s = p.read_text()
+    assert old in s, f"{old!r} not in {file}"
+    p.write_text(s.replace(old, new, 1))
 PY
-    fails_with "FAIL" python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$dir"
+    [[ $? -eq 0 ]] || { echo "the mutation did not apply"; return 1; }
+    fails_with "FAIL" python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$dir" || return 1
+    grep -F "FAIL" "$work/out" | grep -qF -- "$expect" || { echo "expected a FAIL line containing: $expect"; return 1; }
   }
   check "policy catches an action pinned to a tag" mutate tag "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2|||actions/checkout@v4|||ci.yml"
   check "policy catches a job without timeout-minutes" mutate timeout "    timeout-minutes: 5
@@ -135,7 +146,7 @@ PY
       contents: read
       id-token: write
     outputs:
-      version|||deploy.yml"
+      version|||release.yml"
   check "policy catches a broader permission than needed" mutate broad "    permissions:
       contents: read
     env:
@@ -160,6 +171,92 @@ concurrency:
 
 concurrency:
   group: ci|||ci.yml"
+  # Issue 20: who may assume which role, where contents: write is allowed, the deploy's
+  # recovery, the promotion gate, the release pipeline's order, drift's read-only roles.
+  check "policy catches the release role in the deploy job" mutate release-role "expect:the release role only" \
+    'role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}|||role-to-assume: ${{ vars.RELEASE_ROLE_ARN }}|||deploy.yml'
+  check "policy catches the release role in a job other than publish" mutate release-role-build "expect:the release role only" \
+    '      - name: GLIBC check (nothing above 2.34)|||      - name: GLIBC check (nothing above 2.34)
+        env:
+          ROLE: ${{ vars.RELEASE_ROLE_ARN }}|||release.yml'
+  check "policy catches a GitHub environment on the publish job" mutate publish-env "expect:release.yml/publish: no GitHub environment" \
+    '    # No GitHub environment: the release role|||    environment: release
+    # No GitHub environment: the release role|||release.yml'
+  check "policy catches contents: write (and a push) in the deploy job" mutate deploy-push "expect:contents: write only in" \
+    '    permissions:
+      contents: read
+      id-token: write
+    env:
+      AWS_REGION|||    permissions:
+      contents: write
+      id-token: write
+    env:
+      AWS_REGION|||deploy.yml' \
+    'run: python3 -m pip install --user boto3|||run: python3 -m pip install --user boto3 && git push origin HEAD|||deploy.yml'
+  check "policy catches a deploy job outside the GitHub environment" mutate no-env "expect:runs in the GitHub environment" \
+    '    environment: ${{ inputs.environment }}
+|||
+|||deploy.yml'
+  check "policy catches a cancelling deploy job concurrency" mutate cancel-job "expect:never cancel" \
+    '      cancel-in-progress: false|||      cancel-in-progress: true|||deploy.yml'
+  check "policy catches a deploy step without its own timeout" mutate step-timeout "expect:the deploy step has its own timeout-minutes" \
+    '        id: deploy
+        timeout-minutes: 45
+|||        id: deploy
+|||deploy.yml'
+  check "policy catches a job timeout not above the deploy and recover steps'" mutate job-timeout "expect:the job's timeout" \
+    '    timeout-minutes: 90|||    timeout-minutes: 60|||deploy.yml'
+  check "policy catches a recover step that a cancel or timeout skips" mutate recover "expect:--recover whenever the deploy did not finish" \
+    '        id: recover
+        if: always() && |||        id: recover
+        if: failure() && |||deploy.yml'
+  check "policy catches a skipped promotion check" mutate no-promotion "expect:scripts/promotion.sh check" \
+    'run: scripts/promotion.sh check --environment|||run: echo check --environment|||deploy.yml'
+  check "policy catches a record after a failed deploy" mutate record-always "expect:only after a successful deploy" \
+    '    needs: deploy
+|||    needs: deploy
+    if: always()
+|||deploy.yml'
+  check "policy catches an optional version input" mutate optional-version "expect:version input is required" \
+    '        description: Published release to deploy (X.Y.Z or X.Y.Z-pre.N; a promotion, redeploy or rollback)
+        type: string
+        required: true|||        description: Published release to deploy (X.Y.Z or X.Y.Z-pre.N; a promotion, redeploy or rollback)
+        type: string
+        required: false|||deploy.yml'
+  check "policy catches a deploy started by a push" mutate deploy-push-trigger "expect:reusable and run by hand only" \
+    'on:
+  workflow_call:|||on:
+  push:
+    branches: [main]
+  workflow_call:|||deploy.yml'
+  check "policy catches stage deployed before dev passed" mutate stage-order "expect:stage is deployed after dev" \
+    'needs: [version, deploy-dev]|||needs: [version, publish]|||release.yml'
+  check "policy catches prod deployed by the release pipeline" mutate release-prod "expect:never prod" \
+    '      environment: stage|||      environment: prod|||release.yml'
+  check "policy catches a release without the signing key" mutate unsigned "expect:with the signing key" \
+    ' \
+            --signing-key "$RELEASE_SIGNING_KEY" "$VERSION"||| "$VERSION"|||release.yml'
+  check "policy catches a caller of deploy.yml granting less than its jobs need" mutate caller-perms "expect:release.yml/deploy-stage: permissions" \
+    'needs: [version, deploy-dev]
+    permissions:
+      contents: write
+      id-token: write|||needs: [version, deploy-dev]
+    permissions:
+      contents: write|||release.yml'
+  check "policy catches a GitHub environment on the drift job" mutate drift-env "expect:drift.yml/drift: no GitHub environment" \
+    '    strategy:|||    environment: ${{ matrix.environment }}
+    strategy:|||drift.yml'
+  check "policy catches a deploy role in the drift job" mutate drift-role "expect:drift.yml" \
+    'role-to-assume: ${{ vars[matrix.role_variable] }}|||role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}|||drift.yml'
+  check "policy catches a matrix entry pointing at another role" mutate drift-matrix "expect:read-only role of each environment" \
+    'role_variable: AWS_READONLY_ROLE_ARN_PROD|||role_variable: AWS_READONLY_ROLE_ARN_DEV|||drift.yml'
+  check "policy catches a fail-fast drift matrix" mutate drift-failfast "expect:fail-fast: false" \
+    '      fail-fast: false|||      fail-fast: true|||drift.yml'
+  check "policy catches a drift matrix without prod" mutate drift-prod "expect:a matrix over dev, stage, prod" \
+    '          - environment: prod
+            role_variable: AWS_READONLY_ROLE_ARN_PROD
+|||
+|||drift.yml'
 fi
 
 # --- versions ----------------------------------------------------------------------------
