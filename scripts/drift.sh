@@ -32,6 +32,13 @@ Exit status: 0 no drift; 2 drift (each drifted resource listed with what changed
 USAGE
 }
 
+# die: common.sh's, plus the error in the job summary, so a failed check says why there too.
+die() {
+  printf 'error: %s\n' "$*" >&2
+  [[ -z "${GITHUB_STEP_SUMMARY:-}" ]] || printf '## Drift %s: not checked ❗\n\n%s\n' "${env_name:-?}" "$*" >>"$GITHUB_STEP_SUMMARY"
+  exit 1
+}
+
 env_name=""
 repo="$REPO_ROOT"
 tf_path="terraform/app"
