@@ -605,7 +605,7 @@ if want drift; then
     grep -q 'aws_lambda_function.fn' "$work/drift-summary.md" && grep -q 'Drift test: [0-9]* resource(s) differ from 1.0.0' "$work/drift-summary.md"
   }
   check "a timeout changed behind Terraform's back is drift (exit 2) naming aws_lambda_function.fn and the timeout" drifted
-  check "drift.sh neither writes nor locks the state" sha256sum -c "$work/drift-state.sum"
+  check "drift.sh leaves the state as it was (plan only, never applied)" sha256sum -c "$work/drift-state.sum"
   check "an environment with nothing in its state fails clearly (exit 1)" exits_with 1 \
     "nowhere has no release_version output" drift nowhere --backend-config "path=$work/nowhere.tfstate"
   check "an environment without a backend file is unknown (exit 1)" exits_with 1 \
