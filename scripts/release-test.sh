@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Tests of the release machinery (issue 12): workflow files, versions, the Dockerfile, the
-# GLIBC check, reproducible packaging, scripts/release.sh against moto's S3 and ECR, and
-# scripts/deploy.sh's automatic rollback against moto with a smoke test made to fail.
+# Tests of the release machinery (issues 12 and 20): workflow files, versions, the Dockerfile,
+# the GLIBC check, reproducible packaging, scripts/release.sh against moto's S3 and ECR,
+# scripts/deploy.sh's automatic rollback against moto with a smoke test made to fail,
+# scripts/drift.sh against moto, and scripts/promotion.sh against a local bare origin.
 # Prints "release: N passed, N failed" for scripts/test.sh to add up.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -11,7 +12,8 @@ usage() {
   cat <<USAGE
 Usage: scripts/release-test.sh [SECTION...]
 
-Sections: workflows versions dockerfile glibc reproducible release image deploy smoke (default: all).
+Sections: workflows versions dockerfile glibc reproducible release image deploy drift promotion smoke
+(default: all).
   ARTIFACTS_DIR  a scripts/package.sh --mode Aot output holding ListObjects (scripts/test.sh sets
                  it); the reproducibility check packages ListObjects again from a fresh clone of
                  this commit and compares the checksums; dockerfile and glibc check its files.
@@ -22,7 +24,7 @@ USAGE
 }
 [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { usage; exit 0; }
 sections=("$@")
-[[ ${#sections[@]} -gt 0 ]] || sections=(workflows versions dockerfile glibc reproducible release image deploy smoke)
+[[ ${#sections[@]} -gt 0 ]] || sections=(workflows versions dockerfile glibc reproducible release image deploy drift promotion smoke)
 want() { local s; for s in "${sections[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
 require_python
@@ -110,17 +112,27 @@ if want workflows; then
   check "pins, timeouts, least permissions, id-token only where a role is assumed, deploy rules" \
     python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$REPO_ROOT/.github/workflows"
   # The policy check must notice each kind of violation: weakened copies of the workflows.
-  mutate() { # mutate NAME PYTHON-REPLACEMENT: a copy of the workflows with one change must fail the policy
-    local dir="$work/mutant-$1"; mkdir -p "$dir"; cp "$REPO_ROOT"/.github/workflows/*.yml "$dir/"
-    python3 - "$dir" "$2" <<'PY'
+  # mutate NAME [expect:TEXT] OLD|||NEW|||FILE...: a copy of the workflows with these changes (each
+  # the first OLD in FILE replaced by NEW) must fail the policy, with a FAIL line containing TEXT.
+  mutate() {
+    local dir="$work/mutant-$1" expect="" spec specs=(); shift
+    mkdir -p "$dir"; cp "$REPO_ROOT"/.github/workflows/*.yml "$dir/"
+    for spec in "$@"; do
+      if [[ "$spec" == expect:* ]]; then expect="${spec#expect:}"; else specs+=("$spec"); fi
+    done
+    python3 - "$dir" "${specs[@]}" <<'PY'
 import sys, pathlib
-d, (old, new, file) = sys.argv[1], sys.argv[2].split("|||")
-p = pathlib.Path(d) / file
-s = p.read_text()
-assert old in s, f"{old!r} not in {file}"
-p.write_text(s.replace(old, new, 1))
+d = sys.argv[1]
+for spec in sys.argv[2:]:
+    old, new, file = spec.split("|||")
+    p = pathlib.Path(d) / file
+    s = p.read_text()
+    assert old in s, f"{old!r} not in {file}"
+    p.write_text(s.replace(old, new, 1))
 PY
-    fails_with "FAIL" python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$dir"
+    [[ $? -eq 0 ]] || { echo "the mutation did not apply"; return 1; }
+    fails_with "FAIL" python3 "$REPO_ROOT/tests/release/workflow_policy.py" "$dir" || return 1
+    grep -F "FAIL" "$work/out" | grep -qF -- "$expect" || { echo "expected a FAIL line containing: $expect"; return 1; }
   }
   check "policy catches an action pinned to a tag" mutate tag "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2|||actions/checkout@v4|||ci.yml"
   check "policy catches a job without timeout-minutes" mutate timeout "    timeout-minutes: 5
@@ -134,7 +146,7 @@ PY
       contents: read
       id-token: write
     outputs:
-      version|||deploy.yml"
+      version|||release.yml"
   check "policy catches a broader permission than needed" mutate broad "    permissions:
       contents: read
     env:
@@ -159,6 +171,92 @@ concurrency:
 
 concurrency:
   group: ci|||ci.yml"
+  # Issue 20: who may assume which role, where contents: write is allowed, the deploy's
+  # recovery, the promotion gate, the release pipeline's order, drift's read-only roles.
+  check "policy catches the release role in the deploy job" mutate release-role "expect:the release role only" \
+    'role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}|||role-to-assume: ${{ vars.RELEASE_ROLE_ARN }}|||deploy.yml'
+  check "policy catches the release role in a job other than publish" mutate release-role-build "expect:the release role only" \
+    '      - name: GLIBC check (nothing above 2.34)|||      - name: GLIBC check (nothing above 2.34)
+        env:
+          ROLE: ${{ vars.RELEASE_ROLE_ARN }}|||release.yml'
+  check "policy catches a GitHub environment on the publish job" mutate publish-env "expect:release.yml/publish: no GitHub environment" \
+    '    # No GitHub environment: the release role|||    environment: release
+    # No GitHub environment: the release role|||release.yml'
+  check "policy catches contents: write (and a push) in the deploy job" mutate deploy-push "expect:contents: write only in" \
+    '    permissions:
+      contents: read
+      id-token: write
+    env:
+      AWS_REGION|||    permissions:
+      contents: write
+      id-token: write
+    env:
+      AWS_REGION|||deploy.yml' \
+    'run: python3 -m pip install --user boto3|||run: python3 -m pip install --user boto3 && git push origin HEAD|||deploy.yml'
+  check "policy catches a deploy job outside the GitHub environment" mutate no-env "expect:runs in the GitHub environment" \
+    '    environment: ${{ inputs.environment }}
+|||
+|||deploy.yml'
+  check "policy catches a cancelling deploy job concurrency" mutate cancel-job "expect:never cancel" \
+    '      cancel-in-progress: false|||      cancel-in-progress: true|||deploy.yml'
+  check "policy catches a deploy step without its own timeout" mutate step-timeout "expect:the deploy step has its own timeout-minutes" \
+    '        id: deploy
+        timeout-minutes: 45
+|||        id: deploy
+|||deploy.yml'
+  check "policy catches a job timeout not above the deploy and recover steps'" mutate job-timeout "expect:the job's timeout" \
+    '    timeout-minutes: 90|||    timeout-minutes: 60|||deploy.yml'
+  check "policy catches a recover step that a cancel or timeout skips" mutate recover "expect:--recover whenever the deploy did not finish" \
+    '        id: recover
+        if: always() && |||        id: recover
+        if: failure() && |||deploy.yml'
+  check "policy catches a skipped promotion check" mutate no-promotion "expect:scripts/promotion.sh check" \
+    'run: scripts/promotion.sh check --environment|||run: echo check --environment|||deploy.yml'
+  check "policy catches a record after a failed deploy" mutate record-always "expect:only after a successful deploy" \
+    '    needs: deploy
+|||    needs: deploy
+    if: always()
+|||deploy.yml'
+  check "policy catches an optional version input" mutate optional-version "expect:version input is required" \
+    '        description: Published release to deploy (X.Y.Z or X.Y.Z-pre.N; a promotion, redeploy or rollback)
+        type: string
+        required: true|||        description: Published release to deploy (X.Y.Z or X.Y.Z-pre.N; a promotion, redeploy or rollback)
+        type: string
+        required: false|||deploy.yml'
+  check "policy catches a deploy started by a push" mutate deploy-push-trigger "expect:reusable and run by hand only" \
+    'on:
+  workflow_call:|||on:
+  push:
+    branches: [main]
+  workflow_call:|||deploy.yml'
+  check "policy catches stage deployed before dev passed" mutate stage-order "expect:stage is deployed after dev" \
+    'needs: [version, deploy-dev]|||needs: [version, publish]|||release.yml'
+  check "policy catches prod deployed by the release pipeline" mutate release-prod "expect:never prod" \
+    '      environment: stage|||      environment: prod|||release.yml'
+  check "policy catches a release without the signing key" mutate unsigned "expect:with the signing key" \
+    ' \
+            --signing-key "$RELEASE_SIGNING_KEY" "$VERSION"||| "$VERSION"|||release.yml'
+  check "policy catches a caller of deploy.yml granting less than its jobs need" mutate caller-perms "expect:release.yml/deploy-stage: permissions" \
+    'needs: [version, deploy-dev]
+    permissions:
+      contents: write
+      id-token: write|||needs: [version, deploy-dev]
+    permissions:
+      contents: write|||release.yml'
+  check "policy catches a GitHub environment on the drift job" mutate drift-env "expect:drift.yml/drift: no GitHub environment" \
+    '    strategy:|||    environment: ${{ matrix.environment }}
+    strategy:|||drift.yml'
+  check "policy catches a deploy role in the drift job" mutate drift-role "expect:drift.yml" \
+    'role-to-assume: ${{ vars[matrix.role_variable] }}|||role-to-assume: ${{ vars.AWS_DEPLOY_ROLE_ARN }}|||drift.yml'
+  check "policy catches a matrix entry pointing at another role" mutate drift-matrix "expect:read-only role of each environment" \
+    'role_variable: AWS_READONLY_ROLE_ARN_PROD|||role_variable: AWS_READONLY_ROLE_ARN_DEV|||drift.yml'
+  check "policy catches a fail-fast drift matrix" mutate drift-failfast "expect:fail-fast: false" \
+    '      fail-fast: false|||      fail-fast: true|||drift.yml'
+  check "policy catches a drift matrix without prod" mutate drift-prod "expect:a matrix over dev, stage, prod" \
+    '          - environment: prod
+            role_variable: AWS_READONLY_ROLE_ARN_PROD
+|||
+|||drift.yml'
 fi
 
 # --- versions ----------------------------------------------------------------------------
@@ -236,7 +334,7 @@ make_dist() {
 }
 nfun="$(manifest_functions | wc -l)"
 
-if want release || want image || want deploy; then
+if want release || want image || want deploy || want drift; then
   moto_start "$work/moto.log"
   export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
   # The release signing key, as terraform/bootstrap makes it (ECC_NIST_P256, SIGN_VERIFY).
@@ -627,6 +725,140 @@ PY
   }
   check "when the rollback's smoke test fails too, the run says so" both_broken
   stop_api
+fi
+
+# --- drift.sh: one apply to moto, then drift read back from a version's own tree ----------
+if want drift; then
+  echo "== drift.sh against moto: no drift, a change behind Terraform's back, unknown environment, missing tag"
+  require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
+  use_provider_mirror "$work"
+  # The deploy section's stack uses the same names: start from an empty moto.
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/moto-api/reset", method="POST"), timeout=10)' "$MOTO_ENDPOINT"
+  bucket=artifacts-drift-test
+  aws s3api create-bucket --bucket "$bucket" >/dev/null
+  aws s3api put-bucket-versioning --bucket "$bucket" --versioning-configuration Status=Enabled
+  mkdir -p "$work/drift-zip"
+  printf '#!/bin/sh\n# drift test\n' >"$work/drift-zip/bootstrap" && chmod 755 "$work/drift-zip/bootstrap"
+  deterministic_zip "$work/drift-zip" "$work/drift.zip"
+  aws s3api put-object --bucket "$bucket" --key 1.0.0/ListObjects.zip --body "$work/drift.zip" >/dev/null
+  # A repository whose release v1.0.0 is the test stack (at stack/), and one plain apply of it.
+  drift_repo="$work/drift-repo"
+  git init -q "$drift_repo" && git -C "$drift_repo" config user.email t@example.invalid && git -C "$drift_repo" config user.name t
+  mkdir -p "$drift_repo/stack" && cp "$REPO_ROOT/tests/release/deploy_stack/main.tf" "$drift_repo/stack/"
+  git -C "$drift_repo" add -A && git -C "$drift_repo" commit -qm "release 1.0.0" && git -C "$drift_repo" tag v1.0.0
+  drift_state="$work/drift.tfstate"
+  drift_vars=(-var "endpoint=$MOTO_ENDPOINT" -var "api_endpoint=http://127.0.0.1:9" -var "artifact_bucket=$bucket")
+  cp -R "$drift_repo/stack" "$work/drift-apply"
+  (terraform -chdir="$work/drift-apply" init -input=false -no-color -backend-config="path=$drift_state" \
+    && terraform -chdir="$work/drift-apply" apply -input=false -no-color -auto-approve -var release_version=1.0.0 "${drift_vars[@]}") \
+    >"$work/drift-apply.log" 2>&1 || { tail -40 "$work/drift-apply.log"; die "the drift test's apply failed"; }
+  # A commit after the release: drift.sh reads the state with HEAD's tree, plans v1.0.0's.
+  git -C "$drift_repo" commit -q --allow-empty -m "after 1.0.0"
+  drift() { # drift ENV [ARGS...]: drift.sh on the test repository; its summary in $work/drift-summary.md
+    local env_name="$1"; shift
+    : >"$work/drift-summary.md"
+    env GITHUB_ACTIONS= GITHUB_STEP_SUMMARY="$work/drift-summary.md" "$REPO_ROOT/scripts/drift.sh" \
+      --environment "$env_name" --repo "$drift_repo" --tf-path stack "$@" -- "${drift_vars[@]}"
+  }
+  # exits_with STATUS TEXT COMMAND...: the command exits with exactly STATUS and its output
+  # contains TEXT.
+  exits_with() {
+    local want="$1" text="$2" status=0; shift 2
+    "$@" >"$work/out" 2>&1 || status=$?
+    cat "$work/out"
+    [[ "$status" -eq "$want" ]] || { echo "expected exit $want, got $status"; return 1; }
+    grep -qF -- "$text" "$work/out" || { echo "expected the output to contain: $text"; return 1; }
+  }
+  sha256sum "$drift_state" >"$work/drift-state.sum"
+  no_drift() {
+    exits_with 0 "" drift test --backend-config "path=$drift_state" || return 1
+    grep -q '^== test runs 1.0.0' "$work/out" || return 1
+    grep -q 'Drift test: none ✅' "$work/drift-summary.md"
+  }
+  check "a fresh apply has no drift (exit 0; v1.0.0's tree planned, the summary says none)" no_drift
+  aws lambda update-function-configuration --function-name functions-test-ListObjects --timeout 42 >/dev/null
+  drifted() {
+    exits_with 2 "" drift test --backend-config "path=$drift_state" || return 1
+    grep -q '^- `aws_lambda_function.fn`: .*timeout.*42' "$work/out" || return 1
+    grep -q 'an apply of 1.0.0 would update' "$work/out" || return 1
+    grep -q 'aws_lambda_function.fn' "$work/drift-summary.md" && grep -q 'Drift test: [0-9]* resource(s) differ from 1.0.0' "$work/drift-summary.md"
+  }
+  check "a timeout changed behind Terraform's back is drift (exit 2) naming aws_lambda_function.fn and the timeout" drifted
+  check "drift.sh leaves the state as it was (plan only, never applied)" sha256sum -c "$work/drift-state.sum"
+  check "an environment with nothing in its state fails clearly (exit 1)" exits_with 1 \
+    "nowhere has no release_version output" drift nowhere --backend-config "path=$work/nowhere.tfstate"
+  check "an environment without a backend file is unknown (exit 1)" exits_with 1 \
+    "unknown environment 'nowhere'" drift nowhere
+  git -C "$drift_repo" tag -d v1.0.0 >/dev/null
+  no_tag() {
+    exits_with 1 "has no tag v1.0.0" drift test --backend-config "path=$drift_state" || return 1
+    grep -q 'Drift test: not checked' "$work/drift-summary.md" && grep -q 'has no tag v1.0.0' "$work/drift-summary.md"
+  }
+  check "a running version without its tag fails naming the tag (exit 1), in the summary too" no_tag
+fi
+
+# --- promotion.sh: the record that a version passed dev, then stage ----------------------
+if want promotion; then
+  echo "== promotion.sh: checks and records against a bare origin"
+  promo() { env GITHUB_ACTIONS= GITHUB_STEP_SUMMARY= GITHUB_ACTOR= GITHUB_RUN_ID= "$REPO_ROOT/scripts/promotion.sh" "$@"; }
+  origin="$work/promo-origin.git"
+  git init -q --bare "$origin" && git --git-dir="$origin" symbolic-ref HEAD refs/heads/main
+  seed="$work/promo-seed"
+  git init -q "$seed" && git -C "$seed" config user.email t@example.invalid && git -C "$seed" config user.name t
+  git -C "$seed" commit -q --allow-empty -m one && git -C "$seed" tag v1.0.0
+  git -C "$seed" commit -q --allow-empty -m two && git -C "$seed" tag v1.1.0
+  git -C "$seed" remote add origin "$origin" && git -C "$seed" push -q origin HEAD:refs/heads/main --tags
+  # Two runners' checkouts of origin: a record one makes is seen by the other through origin.
+  git clone -q "$origin" "$work/promo-a" && git clone -q "$origin" "$work/promo-b"
+  a="$work/promo-a" b="$work/promo-b"
+  origin_commit() { git --git-dir="$origin" rev-parse -q --verify "refs/tags/$1^{commit}"; }
+  v1="$(origin_commit v1.0.0)"
+  check "dev needs nothing" succeeds_with "dev needs no earlier environment" promo check --environment dev --version 1.0.0 --repo "$a"
+  check "stage refuses a version that has not passed dev, naming the record" \
+    fails_with "1.0.0 has not passed dev: there is no promotion record passed/dev/v1.0.0" promo check --environment stage --version 1.0.0 --repo "$a"
+  check "prod refuses a version that has not passed stage, naming the record" \
+    fails_with "there is no promotion record passed/stage/v1.0.0" promo check --environment prod --version 1.0.0 --repo "$a"
+  recorded() {
+    succeeds_with "recorded passed/dev/v1.0.0 (commit $v1) and pushed it" promo record --environment dev --version 1.0.0 --repo "$a" || return 1
+    [[ "$(origin_commit passed/dev/v1.0.0)" == "$v1" ]]
+  }
+  check "record tags passed/dev/v1.0.0 on v1.0.0's commit and pushes it to origin" recorded
+  again() {
+    local before; before="$(git --git-dir="$origin" show-ref)"
+    succeeds_with "exists on origin" promo record --environment dev --version 1.0.0 --repo "$a" || return 1
+    succeeds_with "exists on origin" promo record --environment dev --version 1.0.0 --repo "$b" || return 1
+    [[ "$(git --git-dir="$origin" show-ref)" == "$before" ]]
+  }
+  check "record again (the same or another checkout) changes nothing" again
+  check "another checkout without the tag locally finds the record on origin: stage passes" \
+    succeeds_with "1.0.0 passed dev (passed/dev/v1.0.0, commit $v1)" promo check --environment stage --version 1.0.0 --repo "$b"
+  check "passing dev is not enough for prod" fails_with "passed/stage/v1.0.0" promo check --environment prod --version 1.0.0 --repo "$b"
+  override() {
+    : >"$work/promo-summary.md"
+    env GITHUB_ACTIONS=true GITHUB_ACTOR=alice GITHUB_STEP_SUMMARY="$work/promo-summary.md" \
+      "$REPO_ROOT/scripts/promotion.sh" check --environment prod --version 1.0.0 --repo "$b" --override "hotfix for incident 42" \
+      >"$work/out" 2>&1 || { cat "$work/out"; echo "expected exit 0"; return 1; }
+    cat "$work/out" "$work/promo-summary.md"
+    grep -q '^::warning title=Promotion override::prod 1.0.0 deployed without passing stage, by alice: hotfix for incident 42' "$work/out" || return 1
+    grep -q 'PROMOTION OVERRIDE' "$work/out" || return 1
+    grep -q '| reason | hotfix for incident 42 |' "$work/promo-summary.md" || return 1
+    grep -q '| actor | alice |' "$work/promo-summary.md" && grep -q 'OVERRIDDEN' "$work/promo-summary.md"
+  }
+  check "--override lets prod through with a ::warning:: and the reason and actor in the summary" override
+  check "an empty override reason is no override" fails_with "REFUSED" promo check --environment prod --version 1.0.0 --repo "$b" --override ""
+  check "record stage from the other checkout" succeeds_with "recorded passed/stage/v1.0.0" promo record --environment stage --version 1.0.0 --repo "$b"
+  check "then prod passes" succeeds_with "1.0.0 passed stage" promo check --environment prod --version 1.0.0 --repo "$a"
+  # A record on the wrong commit: passed/dev/v1.1.0 pushed on v1.0.0's commit.
+  git -C "$a" tag passed/dev/v1.1.0 v1.0.0 && git -C "$a" push -q origin refs/tags/passed/dev/v1.1.0
+  check "a record on another commit than the release is refused by check" \
+    fails_with "what passed dev is not this release" promo check --environment stage --version 1.1.0 --repo "$b"
+  check "and by record" fails_with "not on v1.1.0's" promo record --environment dev --version 1.1.0 --repo "$b"
+  check "record needs the release tag" fails_with "has no tag v9.9.9" promo record --environment dev --version 9.9.9 --repo "$a"
+  check "an unknown environment is refused" fails_with "unknown environment 'qa'" promo check --environment qa --version 1.0.0 --repo "$a"
+  check "a malformed version is refused" fails_with "is not a release version" promo check --environment stage --version v1.0.0 --repo "$a"
+  check "an unreachable origin without a local record refuses (fails closed)" \
+    fails_with "origin could not be asked" bash -c "git -C '$b' remote set-url origin '$work/no-such-origin.git' && \
+      env GITHUB_ACTIONS= GITHUB_STEP_SUMMARY= '$REPO_ROOT/scripts/promotion.sh' check --environment prod --version 1.1.0 --repo '$b'"
 fi
 
 # --- smoke.sh against the stand-in API (no moto: every route answers) ----------------------

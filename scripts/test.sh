@@ -29,8 +29,8 @@ STAGES=(
   "e2e|build stack|1|5|tests/EndToEnd.Tests: the local cloud of scripts/local.sh with real clients"
   "new-function|build stack|1|5|scripts/new-function-test.sh: a throwaway function added as docs/adding-a-function.md says is built, planned, applied and served"
   "stack||0|0|the app stack recorded into moto once (scripts/lib/app_stack.sh); the local cloud and the moto cycle replay it"
-  "release||0|5|scripts/release-test.sh: workflows, versions, release.sh (zip and image) against moto, smoke.sh"
-  "deploy||0|5|scripts/release-test.sh deploy: deploy.sh's smoke test and automatic rollback, applied to moto"
+  "release||0|5|scripts/release-test.sh: workflows, versions, release.sh (zip and image) against moto, promotion.sh, smoke.sh"
+  "deploy||0|5|scripts/release-test.sh deploy drift: deploy.sh's smoke test and automatic rollback, drift.sh, applied to moto"
   "moto||0|5|scripts/terraform-moto.sh Image Bootstrap: terraform/app with images and terraform/bootstrap applied to moto, read back, planned again, destroyed"
   "moto-zip|stack|0|5|scripts/terraform-moto.sh Zip: the recorded app stack replayed into moto, read back, planned again, destroyed"
 )
@@ -246,9 +246,9 @@ stage_e2e() {
 
 stage_new_function() { counted new-function new-function "$REPO_ROOT/scripts/new-function-test.sh"; }
 
-stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh" workflows versions release image smoke; }
+stage_release() { counted release release "$REPO_ROOT/scripts/release-test.sh" workflows versions release image promotion smoke; }
 
-stage_deploy() { counted deploy release "$REPO_ROOT/scripts/release-test.sh" deploy; }
+stage_deploy() { counted deploy release "$REPO_ROOT/scripts/release-test.sh" deploy drift; }
 
 stage_release_packages() { counted release-packages release "$REPO_ROOT/scripts/release-test.sh" dockerfile glibc reproducible; }
 
