@@ -74,7 +74,6 @@ for bucket in (state_bucket, artifact_bucket):
     admin["s3"].delete_bucket_policy(Bucket=bucket)
 admin["s3"].put_object(Bucket=state_bucket, Key="bootstrap.tfstate", Body=b"{}")
 admin["s3"].put_object(Bucket=state_bucket, Key="app/prod.tfstate", Body=b"{}")
-admin["s3"].put_object(Bucket=state_bucket, Key="app/dev.tfstate", Body=b"{}")
 admin["s3"].put_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip", Body=b"zip")
 queue = {env: admin["sqs"].get_queue_url(QueueName=f"functions-{env}-probe")["QueueUrl"] for env in ("dev", "prod")}
 # moto does not check the OIDC trust before enforcement is on: assume the role directly.
