@@ -4,7 +4,7 @@
 # same stack scripts/local.sh runs) replayed into a moto of its own; for Image, applied afresh.
 # Each is read back, planned again (no changes beyond moto's known gaps) and destroyed.
 # terraform/bootstrap is applied the same way to a moto_server of its own, where moto's IAM
-# enforcement is switched on and the dev deploy role is probed (tests/terraform/
+# enforcement is switched on and the dev deploy, release and dev read-only roles are probed (tests/terraform/
 # deploy_role_probes.py). Prints "terraform-moto: N passed, N failed".
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -225,7 +225,7 @@ bootstrap_cycle() {
 
   echo "== Bootstrap: read back"
   check "Bootstrap: each deploy role has its managed policies, inline guardrails and one trusted environment" bash -c "
-    for env in dev prod; do
+    for env in dev stage prod; do
       aws iam list-attached-role-policies --role-name functions-deploy-\$env --output json | python3 -c '
 import json, sys
 names = sorted(p[\"PolicyName\"] for p in json.load(sys.stdin)[\"AttachedPolicies\"])
@@ -243,9 +243,34 @@ assert sub in ([f\"repo:example-org/functions:environment:{sys.argv[1]}\"], f\"r
 print(sub)' \$env
       aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/functions-boundary-\$env >/dev/null
     done"
+  check "Bootstrap: the release role (inline artifacts, images, signing; trusts main and v* tags), a read-only role per environment (trusts main), the signing key" bash -c "
+    aws iam list-role-policies --role-name functions-release --output json | python3 -c '
+import json, sys
+assert sorted(json.load(sys.stdin)[\"PolicyNames\"]) == [\"artifacts\", \"images\", \"signing\"]'
+    aws iam get-role --role-name functions-release --output json | python3 -c '
+import json, sys
+condition = json.load(sys.stdin)[\"Role\"][\"AssumeRolePolicyDocument\"][\"Statement\"][0][\"Condition\"]
+assert condition[\"StringLike\"][\"token.actions.githubusercontent.com:sub\"] == [\"repo:example-org/functions:ref:refs/heads/main\", \"repo:example-org/functions:ref:refs/tags/v*\"], condition
+print(condition[\"StringLike\"])'
+    for env in dev stage prod; do
+      aws iam get-role --role-name functions-readonly-\$env --output json | python3 -c '
+import json, sys
+sub = json.load(sys.stdin)[\"Role\"][\"AssumeRolePolicyDocument\"][\"Statement\"][0][\"Condition\"][\"StringEquals\"][\"token.actions.githubusercontent.com:sub\"]
+assert sub in ([\"repo:example-org/functions:ref:refs/heads/main\"], \"repo:example-org/functions:ref:refs/heads/main\"), sub'
+      aws iam list-attached-role-policies --role-name functions-readonly-\$env --output json | python3 -c '
+import json, sys
+names = sorted(p[\"PolicyName\"] for p in json.load(sys.stdin)[\"AttachedPolicies\"])
+assert f\"functions-readonly-{sys.argv[1]}-state\" in names and len(names) == 9, names
+print(sys.argv[1], names)' \$env
+    done
+    aws kms describe-key --key-id alias/functions-release-signing --output json | python3 -c '
+import json, sys
+k = json.load(sys.stdin)[\"KeyMetadata\"]
+assert k[\"KeySpec\"] == \"ECC_NIST_P256\" and k[\"KeyUsage\"] == \"SIGN_VERIFY\", k
+print(k[\"KeySpec\"], k[\"KeyUsage\"])'"
   check "Bootstrap: second plan has no changes (beyond moto's known gaps)" bash -c "cd '$dir' && terraform plan -input=false -no-color -out='$work/bootstrap.plan' ${vars[*]@Q} -state='$state' >'$work/bootstrap.plan.log' 2>&1 && terraform show -json '$work/bootstrap.plan' | python3 '$REPO_ROOT/tests/terraform/check_second_plan.py'"
 
-  echo "== Bootstrap: the dev deploy role under moto's IAM enforcement"
+  echo "== Bootstrap: the dev deploy, release and dev read-only roles under moto's IAM enforcement"
   local state_bucket artifact_bucket
   state_bucket="$(cd "$dir" && terraform output -state="$state" -raw state_bucket)"
   artifact_bucket="$(cd "$dir" && terraform output -state="$state" -raw artifact_bucket)"

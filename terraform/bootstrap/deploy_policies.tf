@@ -1,4 +1,6 @@
-# What each environment's deploy role may do, one document per concern. Everything the app
+# What each environment's deploy role may do, one document per concern. Releases are not
+# among it: the artifact bucket and the image repositories are written only by the release
+# role (release.tf), which signs what it publishes; a deploy role reads them and verifies. Everything the app
 # stack creates for environment <env> is named functions-<env>-… (IAM roles: under the path
 # /functions/<env>/), which is how the statements are scoped; resources of the bootstrap
 # stack and of other environments match none of them (tests/bootstrap.tftest.hcl checks
@@ -49,7 +51,9 @@ locals {
         ]
       })
 
-      # --- Release artifacts: read any release, add new ones (the bucket refuses overwrites).
+      # --- Release artifacts: read any release and verify its signed manifest. Writing is the
+      # release role's alone (release.tf), so no branch deployed to dev can publish a version
+      # prod later deploys.
       artifacts = jsonencode({
         Version = "2012-10-17"
         Statement = [
@@ -61,39 +65,38 @@ locals {
           },
           {
             # Lambda reads the zip (at the pinned version) with the caller's permissions.
-            Sid      = "ReadAndPublishArtifacts"
+            Sid      = "ReadArtifacts"
             Effect   = "Allow"
-            Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+            Action   = ["s3:GetObject", "s3:GetObjectVersion"]
             Resource = ["${module.artifact_bucket.arn}/*"]
           },
           {
             Sid       = "ArtifactKeyViaS3"
             Effect    = "Allow"
-            Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+            Action    = ["kms:Decrypt"]
             Resource  = [module.key.arn]
             Condition = { StringEquals = { "kms:ViaService" = ["s3.${var.region}.amazonaws.com"] } }
+          },
+          {
+            # Deploy checks the release manifest's signature before any apply.
+            Sid      = "VerifyReleaseManifests"
+            Effect   = "Allow"
+            Action   = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Verify"]
+            Resource = [aws_kms_key.release_signing.arn]
           },
         ]
       })
 
-      # --- Container images: push new release tags (immutable), read digests.
+      # --- Container images: resolve release tags to digests; Lambda's CreateFunction and
+      # UpdateFunctionCode with an image need the caller to hold BatchGetImage and
+      # GetDownloadUrlForLayer. No registry login and no push: that is the release role's.
       images = jsonencode({
         Version = "2012-10-17"
         Statement = [
           {
-            # ECR issues registry login tokens account-wide: no resource-level permission exists.
-            Sid      = "RegistryLogin"
+            Sid      = "PullFunctionImages"
             Effect   = "Allow"
-            Action   = ["ecr:GetAuthorizationToken"]
-            Resource = ["*"]
-          },
-          {
-            Sid    = "PushAndResolveFunctionImages"
-            Effect = "Allow"
-            Action = [
-              "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
-              "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
-            ]
+            Action   = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
             Resource = [for r in module.repositories : r.arn]
           },
         ]
@@ -372,7 +375,10 @@ locals {
             Action = ["iam:*"]
             Resource = [
               "${local.app_arn}:iam::${local.account}:role/functions-deploy-*",
+              "${local.app_arn}:iam::${local.account}:role/functions-readonly-*",
+              "${local.app_arn}:iam::${local.account}:role/functions-release",
               "${local.app_arn}:iam::${local.account}:policy/functions-deploy-*",
+              "${local.app_arn}:iam::${local.account}:policy/functions-readonly-*",
               "${local.app_arn}:iam::${local.account}:policy/functions-boundary-*",
               local.oidc_provider_name,
             ]
@@ -412,7 +418,27 @@ locals {
             Sid      = "DenyBootstrapKeyAdministration"
             Effect   = "Deny"
             Action   = local.bootstrap_key_actions_denied
-            Resource = [module.key.arn, module.key.alias_arn]
+            Resource = [module.key.arn, module.key.alias_arn, aws_kms_key.release_signing.arn, aws_kms_alias.release_signing.arn]
+          },
+          {
+            # Releases are published by the release role only (release.tf): a deploy role never
+            # writes an artifact, pushes an image or signs a manifest, whatever else it is given.
+            Sid      = "DenyPublishingArtifacts"
+            Effect   = "Deny"
+            Action   = ["s3:PutObject*"]
+            Resource = ["${module.artifact_bucket.arn}/*"]
+          },
+          {
+            Sid      = "DenyPushingImages"
+            Effect   = "Deny"
+            Action   = ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]
+            Resource = [for r in module.repositories : r.arn]
+          },
+          {
+            Sid      = "DenySigningReleases"
+            Effect   = "Deny"
+            Action   = ["kms:Sign"]
+            Resource = [aws_kms_key.release_signing.arn]
           },
           {
             Sid    = "DenyReleaseImageChanges"

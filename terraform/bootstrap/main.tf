@@ -1,6 +1,8 @@
 # Once per account: where state, artifacts and images live, and, per environment, the role
 # GitHub Actions assumes to deploy it and the permissions boundary of every role that deploy
-# role creates. ECR repositories come from the manifest, one per function.
+# role creates. ECR repositories come from the manifest, one per function. Artifacts and
+# images are written only by the release role (release.tf, main and v* tags), which signs
+# each release; the deploy roles read and verify, and the read-only roles check for drift.
 
 data "aws_caller_identity" "current" {}
 

@@ -52,3 +52,38 @@ output "boundary_policies" {
   description = "The permissions boundary documents, by environment."
   value       = local.boundary_policies
 }
+
+output "release_role_arn" {
+  description = "The role the release workflow assumes on main or a v* tag: the only writer of the artifact bucket and the image repositories, and the only signer (the RELEASE_ROLE_ARN repository variable)."
+  value       = module.release.role_arn
+}
+
+output "release_signing_key_arn" {
+  description = "ARN of the asymmetric key (ECC_NIST_P256, SIGN_VERIFY) that signs release manifests with ECDSA_SHA_256."
+  value       = aws_kms_key.release_signing.arn
+}
+
+output "release_signing_key_alias" {
+  description = "Alias of the release signing key (the RELEASE_SIGNING_KEY repository variable; KMS accepts it wherever a key id goes)."
+  value       = aws_kms_alias.release_signing.name
+}
+
+output "readonly_role_arns" {
+  description = "The read-only role of each environment, for drift detection on main (the AWS_READONLY_ROLE_ARN_<ENV> repository variables)."
+  value       = { for env, r in module.readonly : env => r.role_arn }
+}
+
+output "release_policies" {
+  description = "The release role's policy documents, by concern."
+  value       = local.release_policies
+}
+
+output "readonly_policies" {
+  description = "The read-only roles' policy documents, by environment and concern."
+  value       = local.readonly_policies
+}
+
+output "release_signing_key_policy" {
+  description = "The release signing key's policy (JSON)."
+  value       = aws_kms_key_policy.release_signing.policy
+}

@@ -21,8 +21,8 @@ variable "repository" {
 
 variable "environments" {
   type        = list(string)
-  description = "App environments of this account: each gets its own deploy role (trusting only the GitHub environment of the same name), permissions boundary and state key. Letters and digits only, so no environment's name pattern (functions-<env>-*) covers another's."
-  default     = ["dev", "prod"]
+  description = "App environments of this account: each gets its own deploy role (trusting only the GitHub environment of the same name), read-only role, permissions boundary and state key. Letters and digits only, so no environment's name pattern (functions-<env>-*) covers another's."
+  default     = ["dev", "stage", "prod"]
 
   validation {
     condition     = length(var.environments) > 0 && alltrue([for e in var.environments : can(regex("^[a-z][a-z0-9]{1,15}$", e))]) && length(distinct(var.environments)) == length(var.environments)
@@ -30,8 +30,8 @@ variable "environments" {
   }
 
   validation {
-    condition     = length(setintersection(var.environments, ["artifacts", "bootstrap", "boundary", "deploy", "tfstate"])) == 0
-    error_message = "environments must not use artifacts, bootstrap, boundary, deploy or tfstate: functions-<env>-* would match this stack's own resources."
+    condition     = length(setintersection(var.environments, ["artifacts", "bootstrap", "boundary", "deploy", "readonly", "release", "tfstate"])) == 0
+    error_message = "environments must not use artifacts, bootstrap, boundary, deploy, readonly, release or tfstate: functions-<env>-* would match this stack's own resources."
   }
 }
 
@@ -53,6 +53,28 @@ variable "deploy_workflow" {
   validation {
     condition     = var.deploy_workflow == null || can(regex("^\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/(heads|tags)/[A-Za-z0-9._/-]+$", coalesce(var.deploy_workflow, "-")))
     error_message = "deploy_workflow must be null or .github/workflows/<file>.yml@refs/heads/<branch> (or refs/tags/<tag>)."
+  }
+}
+
+variable "release_workflow" {
+  type        = string
+  description = "Pin the release role to one workflow file, e.g. \".github/workflows/release.yml\", at the ref it runs on (main or a v* tag; needs the repository's OIDC subject template to include job_workflow_ref, as deploy_workflow does); null accepts any workflow running on main or a v* tag."
+  default     = null
+
+  validation {
+    condition     = var.release_workflow == null || can(regex("^\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml$", coalesce(var.release_workflow, "-")))
+    error_message = "release_workflow must be null or .github/workflows/<file>.yml (no ref: the release runs on main or a v* tag)."
+  }
+}
+
+variable "drift_workflow" {
+  type        = string
+  description = "Pin the read-only roles to one workflow file, e.g. \".github/workflows/drift.yml\", on main (needs the repository's OIDC subject template to include job_workflow_ref, as deploy_workflow does); null accepts any workflow running on main without a GitHub environment."
+  default     = null
+
+  validation {
+    condition     = var.drift_workflow == null || can(regex("^\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml$", coalesce(var.drift_workflow, "-")))
+    error_message = "drift_workflow must be null or .github/workflows/<file>.yml (no ref: drift detection runs on main)."
   }
 }
 

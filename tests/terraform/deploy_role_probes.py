@@ -1,4 +1,5 @@
-"""Runs calls as the bootstrap stack's dev deploy role against moto with IAM enforcement on.
+"""Runs calls as the bootstrap stack's dev deploy role, its release role and the dev read-only
+role against moto with IAM enforcement on.
 
 Called by scripts/terraform-moto.sh after terraform/bootstrap was applied to a moto_server of
 its own. What moto's enforcement (INITIAL_NO_AUTH_ACTION_COUNT, /moto-api/reset-auth) judges,
@@ -17,9 +18,13 @@ read from moto 5.2.1 (moto/iam/access_control.py, moto/core/responses.py, moto/s
   conditional Deny would deny always (the deploy policies put conditions on Allows only).
 
 So the probes below use exactly those calls: S3 objects of the state and artifact buckets, IAM
-calls on existing roles, SQS calls on existing queues, plus the Terraform S3 backend writing
-state with the backend configuration the bootstrap stack outputs. Each probe must be allowed or
-denied as listed; a deploy permission that goes missing, or a grant that widens, fails one.
+calls on existing roles, SQS calls on existing queues, ECR's registry login (checked against
+"*"), plus the Terraform S3 backend writing state with the backend configuration the bootstrap
+stack outputs. Each probe must be allowed or denied as listed; a permission that goes missing,
+or a grant that widens, fails one. KMS calls are checked against "*", which the signing-key
+statements (scoped to the key's ARN) never match, so signing is not probed under enforcement:
+tests/release.tftest.hcl reads the key policy instead, and the key is only shown to sign and
+verify (ECDSA_SHA_256, RAW) before enforcement is on.
 
 Usage: deploy_role_probes.py ENDPOINT ACCOUNT STATE_BUCKET ARTIFACT_BUCKET BACKEND_HCL_DEV WORKDIR
 """
@@ -55,6 +60,7 @@ def set_auth(count):
 # --- Setup, before enforcement: what the probes act on. -------------------------------------
 admin = {s: client(s) for s in ("iam", "s3", "sqs", "sts")}
 boundary = {env: f"arn:aws:iam::{account}:policy/functions-boundary-{env}" for env in ("dev", "prod")}
+admin["kms"] = client("kms")
 trust = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 for env in ("dev", "prod"):
@@ -73,9 +79,15 @@ queue = {env: admin["sqs"].get_queue_url(QueueName=f"functions-{env}-probe")["Qu
 # moto does not check the OIDC trust before enforcement is on: assume the role directly.
 creds = admin["sts"].assume_role(RoleArn=f"arn:aws:iam::{account}:role/functions-deploy-dev",
                                  RoleSessionName="probe")["Credentials"]
+release_creds = admin["sts"].assume_role(RoleArn=f"arn:aws:iam::{account}:role/functions-release",
+                                         RoleSessionName="probe")["Credentials"]
+readonly_creds = admin["sts"].assume_role(RoleArn=f"arn:aws:iam::{account}:role/functions-readonly-dev",
+                                          RoleSessionName="probe")["Credentials"]
 
 # --- Probes, as the dev deploy role with enforcement on. -------------------------------------
 dev = {s: client(s, creds) for s in ("iam", "s3", "sqs", "sts", "ecr")}
+release = {s: client(s, release_creds) for s in ("iam", "s3", "ecr")}
+readonly = {s: client(s, readonly_creds) for s in ("iam", "s3", "sqs", "ecr")}
 policy = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*"]}]})
 
@@ -123,32 +135,64 @@ def write_state(key):
     dev["s3"].delete_object(Bucket=state_bucket, Key=key + ".tflock")
 
 
+def signing_key_signs_and_verifies():
+    """The release signing key as the release script and deploy use it: ECDSA_SHA_256 over the
+    raw manifest, verified with the same key (admin credentials: KMS is not probed)."""
+    key = "alias/functions-release-signing"
+    spec = admin["kms"].describe_key(KeyId=key)["KeyMetadata"]
+    if spec.get("KeySpec") != "ECC_NIST_P256" or spec.get("KeyUsage") != "SIGN_VERIFY":
+        raise RuntimeError(f"key is {spec.get('KeySpec')} / {spec.get('KeyUsage')}")
+    manifest = b'{"version": "0.0.1"}'
+    signature = admin["kms"].sign(KeyId=key, Message=manifest, MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    if not admin["kms"].verify(KeyId=key, Message=manifest, MessageType="RAW", Signature=signature,
+                               SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"]:
+        raise RuntimeError("signature did not verify")
+
+
 PROBES = [
-    # (allowed?, description, call)
-    (True, "lock, write, read and unlock its own state as the S3 backend does", lambda: write_state("app/dev.tfstate")),
-    (True, "list the state bucket", lambda: dev["s3"].list_objects_v2(Bucket=state_bucket)),
-    (True, "publish a new release artifact", lambda: dev["s3"].put_object(Bucket=artifact_bucket, Key="0.0.2/ListObjects.zip", Body=b"zip")),
-    (True, "read a release artifact", lambda: dev["s3"].get_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip")),
-    (True, "read a function role of its environment", lambda: dev["iam"].get_role(RoleName="functions-dev-Probe")),
-    (True, "write a function role's policy in its environment", lambda: dev["iam"].put_role_policy(RoleName="functions-dev-Probe", PolicyName="probe", PolicyDocument=policy)),
-    (True, "delete that policy again", lambda: dev["iam"].delete_role_policy(RoleName="functions-dev-Probe", PolicyName="probe")),
-    (True, "tag a function role of its environment", lambda: dev["iam"].tag_role(RoleName="functions-dev-Probe", Tags=[{"Key": "Probe", "Value": "1"}])),
-    (True, "change a queue of its environment", lambda: dev["sqs"].set_queue_attributes(QueueUrl=queue["dev"], Attributes={"VisibilityTimeout": "60"})),
-    (True, "log in to the image registry", lambda: dev["ecr"].get_authorization_token()),
-    (False, "lock and write prod's state", lambda: write_state("app/prod.tfstate")),
-    (False, "read prod's state object", lambda: dev["s3"].get_object(Bucket=state_bucket, Key="app/prod.tfstate")),
-    (False, "read the bootstrap stack's state", lambda: dev["s3"].get_object(Bucket=state_bucket, Key="bootstrap.tfstate")),
-    (False, "delete its own state object", lambda: dev["s3"].delete_object(Bucket=state_bucket, Key="app/dev.tfstate")),
-    (False, "delete a release artifact", lambda: dev["s3"].delete_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip")),
-    (False, "give itself an inline policy", lambda: dev["iam"].put_role_policy(RoleName="functions-deploy-dev", PolicyName="probe", PolicyDocument=policy)),
-    (False, "attach a managed policy to itself", lambda: dev["iam"].attach_role_policy(RoleName="functions-deploy-dev", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")),
-    (False, "change its own trust policy", lambda: dev["iam"].update_assume_role_policy(RoleName="functions-deploy-dev", PolicyDocument=trust)),
-    (False, "change the prod deploy role's trust policy", lambda: dev["iam"].update_assume_role_policy(RoleName="functions-deploy-prod", PolicyDocument=trust)),
-    (False, "write a prod function role's policy", lambda: dev["iam"].put_role_policy(RoleName="functions-prod-Probe", PolicyName="probe", PolicyDocument=policy)),
-    (False, "write another role's policy", lambda: dev["iam"].put_role_policy(RoleName="admin", PolicyName="probe", PolicyDocument=policy)),
-    (False, "remove a role's permissions boundary", lambda: dev["iam"].delete_role_permissions_boundary(RoleName="functions-dev-Probe")),
-    (False, "change a prod queue", lambda: dev["sqs"].set_queue_attributes(QueueUrl=queue["prod"], Attributes={"VisibilityTimeout": "60"})),
-    (False, "assume the prod deploy role", lambda: dev["sts"].assume_role(RoleArn=f"arn:aws:iam::{account}:role/functions-deploy-prod", RoleSessionName="hop")),
+    # (role, allowed?, description, call)
+    ("deploy role dev", True, "lock, write, read and unlock its own state as the S3 backend does", lambda: write_state("app/dev.tfstate")),
+    ("deploy role dev", True, "list the state bucket", lambda: dev["s3"].list_objects_v2(Bucket=state_bucket)),
+    ("deploy role dev", False, "publish a release artifact (the release role's alone)", lambda: dev["s3"].put_object(Bucket=artifact_bucket, Key="0.0.2/ListObjects.zip", Body=b"zip")),
+    ("deploy role dev", True, "read a release artifact", lambda: dev["s3"].get_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip")),
+    ("deploy role dev", True, "read a function role of its environment", lambda: dev["iam"].get_role(RoleName="functions-dev-Probe")),
+    ("deploy role dev", True, "write a function role's policy in its environment", lambda: dev["iam"].put_role_policy(RoleName="functions-dev-Probe", PolicyName="probe", PolicyDocument=policy)),
+    ("deploy role dev", True, "delete that policy again", lambda: dev["iam"].delete_role_policy(RoleName="functions-dev-Probe", PolicyName="probe")),
+    ("deploy role dev", True, "tag a function role of its environment", lambda: dev["iam"].tag_role(RoleName="functions-dev-Probe", Tags=[{"Key": "Probe", "Value": "1"}])),
+    ("deploy role dev", True, "change a queue of its environment", lambda: dev["sqs"].set_queue_attributes(QueueUrl=queue["dev"], Attributes={"VisibilityTimeout": "60"})),
+    ("deploy role dev", False, "log in to the image registry (no push: nothing to log in for)", lambda: dev["ecr"].get_authorization_token()),
+    ("deploy role dev", False, "lock and write prod's state", lambda: write_state("app/prod.tfstate")),
+    ("deploy role dev", False, "read prod's state object", lambda: dev["s3"].get_object(Bucket=state_bucket, Key="app/prod.tfstate")),
+    ("deploy role dev", False, "read the bootstrap stack's state", lambda: dev["s3"].get_object(Bucket=state_bucket, Key="bootstrap.tfstate")),
+    ("deploy role dev", False, "delete its own state object", lambda: dev["s3"].delete_object(Bucket=state_bucket, Key="app/dev.tfstate")),
+    ("deploy role dev", False, "delete a release artifact", lambda: dev["s3"].delete_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip")),
+    ("deploy role dev", False, "give itself an inline policy", lambda: dev["iam"].put_role_policy(RoleName="functions-deploy-dev", PolicyName="probe", PolicyDocument=policy)),
+    ("deploy role dev", False, "attach a managed policy to itself", lambda: dev["iam"].attach_role_policy(RoleName="functions-deploy-dev", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")),
+    ("deploy role dev", False, "change its own trust policy", lambda: dev["iam"].update_assume_role_policy(RoleName="functions-deploy-dev", PolicyDocument=trust)),
+    ("deploy role dev", False, "change the prod deploy role's trust policy", lambda: dev["iam"].update_assume_role_policy(RoleName="functions-deploy-prod", PolicyDocument=trust)),
+    ("deploy role dev", False, "write a prod function role's policy", lambda: dev["iam"].put_role_policy(RoleName="functions-prod-Probe", PolicyName="probe", PolicyDocument=policy)),
+    ("deploy role dev", False, "write another role's policy", lambda: dev["iam"].put_role_policy(RoleName="admin", PolicyName="probe", PolicyDocument=policy)),
+    ("deploy role dev", False, "remove a role's permissions boundary", lambda: dev["iam"].delete_role_permissions_boundary(RoleName="functions-dev-Probe")),
+    ("deploy role dev", False, "change a prod queue", lambda: dev["sqs"].set_queue_attributes(QueueUrl=queue["prod"], Attributes={"VisibilityTimeout": "60"})),
+    ("deploy role dev", False, "assume the prod deploy role", lambda: dev["sts"].assume_role(RoleArn=f"arn:aws:iam::{account}:role/functions-deploy-prod", RoleSessionName="hop")),
+    ("release role", True, "publish a new release artifact", lambda: release["s3"].put_object(Bucket=artifact_bucket, Key="0.0.2/ListObjects.zip", Body=b"zip")),
+    ("release role", True, "read a release artifact", lambda: release["s3"].get_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip")),
+    ("release role", True, "log in to the image registry", lambda: release["ecr"].get_authorization_token()),
+    ("release role", False, "read an environment's state", lambda: release["s3"].get_object(Bucket=state_bucket, Key="app/dev.tfstate")),
+    ("release role", False, "write an environment's state", lambda: release["s3"].put_object(Bucket=state_bucket, Key="app/dev.tfstate", Body=b"{}")),
+    ("release role", False, "delete a release artifact", lambda: release["s3"].delete_object(Bucket=artifact_bucket, Key="0.0.1/ListObjects.zip")),
+    ("release role", False, "read a function role", lambda: release["iam"].get_role(RoleName="functions-dev-Probe")),
+    ("read-only role dev", True, "read its environment's state", lambda: readonly["s3"].get_object(Bucket=state_bucket, Key="app/dev.tfstate")),
+    ("read-only role dev", True, "list the state bucket", lambda: readonly["s3"].list_objects_v2(Bucket=state_bucket)),
+    ("read-only role dev", True, "read a function role of its environment", lambda: readonly["iam"].get_role(RoleName="functions-dev-Probe")),
+    ("read-only role dev", True, "read a queue of its environment", lambda: readonly["sqs"].get_queue_attributes(QueueUrl=queue["dev"], AttributeNames=["All"])),
+    ("read-only role dev", False, "write its environment's state", lambda: readonly["s3"].put_object(Bucket=state_bucket, Key="app/dev.tfstate", Body=b"{}")),
+    ("read-only role dev", False, "take the state lock", lambda: readonly["s3"].put_object(Bucket=state_bucket, Key="app/dev.tfstate.tflock", Body=b"{}", IfNoneMatch="*")),
+    ("read-only role dev", False, "read prod's state", lambda: readonly["s3"].get_object(Bucket=state_bucket, Key="app/prod.tfstate")),
+    ("read-only role dev", False, "publish a release artifact", lambda: readonly["s3"].put_object(Bucket=artifact_bucket, Key="0.0.3/ListObjects.zip", Body=b"zip")),
+    ("read-only role dev", False, "write a function role's policy", lambda: readonly["iam"].put_role_policy(RoleName="functions-dev-Probe", PolicyName="probe", PolicyDocument=policy)),
+    ("read-only role dev", False, "change a queue of its environment", lambda: readonly["sqs"].set_queue_attributes(QueueUrl=queue["dev"], Attributes={"VisibilityTimeout": "61"})),
+    ("read-only role dev", False, "log in to the image registry", lambda: readonly["ecr"].get_authorization_token()),
 ]
 
 passed = failed = 0
@@ -159,10 +203,17 @@ try:
 except Exception as e:  # noqa: BLE001 - any failure of this probe is reported, not raised
     failed += 1
     print(f"  FAIL Terraform's S3 backend with the bootstrap stack's backend config: {e}", flush=True)
+try:
+    signing_key_signs_and_verifies()
+    passed += 1
+    print("  ok   the release signing key (alias/functions-release-signing, ECC_NIST_P256) signs and verifies ECDSA_SHA_256 RAW", flush=True)
+except Exception as e:  # noqa: BLE001 - any failure of this probe is reported, not raised
+    failed += 1
+    print(f"  FAIL the release signing key signs and verifies: {e}", flush=True)
 
 set_auth(0)
 try:
-    for allowed, description, call in PROBES:
+    for role, allowed, description, call in PROBES:
         try:
             call()
             outcome, detail = True, ""
@@ -175,7 +226,7 @@ try:
         passed += ok
         failed += not ok
         verdict = "allowed" if outcome else f"denied ({detail})"
-        print(f"  {'ok  ' if ok else 'FAIL'} deploy role dev: {description}: {verdict}", flush=True)
+        print(f"  {'ok  ' if ok else 'FAIL'} {role}: {description}: {verdict}", flush=True)
 finally:
     set_auth("inf")
 

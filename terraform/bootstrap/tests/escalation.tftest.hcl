@@ -71,10 +71,15 @@ run "dev_deploy_role_reaches_bootstrap_and_prod_resources_only_as_listed" {
       "arn:aws:s3:::functions-tfstate-111122223333/app/prod.tfstate.tflock"                              = []
       "arn:aws:s3:::functions-tfstate-111122223333/app/dev.tfstate"                                      = ["s3:GetObject", "s3:PutObject"]
       "arn:aws:s3:::functions-artifacts-111122223333"                                                    = ["s3:ListBucket"]
-      "arn:aws:s3:::functions-artifacts-111122223333/1.2.3/ListObjects.zip"                              = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+      "arn:aws:s3:::functions-artifacts-111122223333/1.2.3/ListObjects.zip"                              = ["s3:GetObject", "s3:GetObjectVersion"]
       "arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"                      = ["kms:Decrypt", "kms:GenerateDataKey"]
       "arn:aws:kms:eu-west-1:111122223333:alias/functions-bootstrap"                                     = []
-      "arn:aws:ecr:eu-west-1:111122223333:repository/functions/listobjects"                              = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]
+      "arn:aws:kms:eu-west-1:111122223333:key/5e5e5e5e-1a1a-4b4b-8c8c-d9d9d9d9d9d9"                      = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Verify"]
+      "arn:aws:kms:eu-west-1:111122223333:alias/functions-release-signing"                               = []
+      "arn:aws:iam::111122223333:role/functions-release"                                                 = []
+      "arn:aws:iam::111122223333:role/functions-readonly-dev"                                            = []
+      "arn:aws:iam::111122223333:policy/functions-readonly-dev-state"                                    = []
+      "arn:aws:ecr:eu-west-1:111122223333:repository/functions/listobjects"                              = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
       "arn:aws:lambda:eu-west-1:111122223333:function:functions-prod-ListObjects"                        = []
       "arn:aws:lambda:eu-west-1:111122223333:function:functions-prod-ProcessRecords:live"                = []
       "arn:aws:dynamodb:eu-west-1:111122223333:table/functions-prod-events"                              = []
@@ -144,13 +149,16 @@ run "dev_deploy_role_reaches_bootstrap_and_prod_resources_only_as_listed" {
     error_message = "Resource patterns may only use characters the matcher above treats literally (letters, digits, : / . _ -) and '*'."
   }
 
-  # prod's documents are dev's with the environment swapped: what is proven for dev holds for prod.
+  # The other environments' documents are dev's with the environment swapped: what is proven
+  # for dev holds for them.
   assert {
-    condition = alltrue([
-      for concern, doc in output.deploy_policies["dev"] :
-      replace(doc, "/([-/\"])dev([-/.\"])/", "$${1}prod$${2}") == output.deploy_policies["prod"][concern]
-    ])
-    error_message = "The prod deploy policies must be the dev ones with the environment name swapped."
+    condition = alltrue(flatten([
+      for env in ["stage", "prod"] : [
+        for concern, doc in output.deploy_policies["dev"] :
+        replace(doc, "/([-/\"])dev([-/.\"])/", "$${1}${env}$${2}") == output.deploy_policies[env][concern]
+      ]
+    ]))
+    error_message = "The stage and prod deploy policies must be the dev ones with the environment name swapped."
   }
 }
 
@@ -167,11 +175,12 @@ run "every_deploy_statement_has_exactly_its_conditions" {
     # alone scope them.
     unconditional = [
       "api/HttpApiAccessLogDelivery", "api/ListLogGroups", "api/ManageLogGroups",
-      "artifacts/ListArtifacts", "artifacts/ReadAndPublishArtifacts",
+      "artifacts/ListArtifacts", "artifacts/ReadArtifacts", "artifacts/VerifyReleaseManifests",
       "functions/ManageFunctions", "functions/ManageSchedules", "functions/TagEventSourceMappings",
       "guardrails/DenyBootstrapBucketConfiguration", "guardrails/DenyBootstrapKeyAdministration", "guardrails/DenyChangingDeployIdentities",
       "guardrails/DenyOldStateVersions", "guardrails/DenyReleaseImageChanges", "guardrails/DenyRemovingBoundaries", "guardrails/DenyRewritingHistory",
-      "images/PushAndResolveFunctionImages", "images/RegistryLogin",
+      "guardrails/DenyPublishingArtifacts", "guardrails/DenyPushingImages", "guardrails/DenySigningReleases",
+      "images/PullFunctionImages",
       "keys/CreateKeys", "keys/ManageEnvironmentAliases",
       "monitoring/ManageAlarmTopics", "monitoring/ManageAlarms", "monitoring/ManageBucketRequestMetrics", "monitoring/ManageDashboard", "monitoring/ManageErrorLineFilters",
       "roles/ManageEnvironmentRoles",
@@ -181,7 +190,7 @@ run "every_deploy_statement_has_exactly_its_conditions" {
 
     # What each conditional statement must carry, by environment.
     conditional = {
-      for env in ["dev", "prod"] : env => {
+      for env in ["dev", "stage", "prod"] : env => {
         "api/CreateHttpApis"                  = jsonencode({ StringEquals = { "aws:RequestTag/Environment" = env } })
         "api/ManageHttpApis"                  = jsonencode({ StringEquals = { "aws:ResourceTag/Environment" = env } })
         "artifacts/ArtifactKeyViaS3"          = jsonencode({ StringEquals = { "kms:ViaService" = ["s3.eu-west-1.amazonaws.com"] } })
@@ -206,6 +215,66 @@ run "every_deploy_statement_has_exactly_its_conditions" {
       for env, docs in output.deploy_policies : [
         for pair in flatten([for concern, doc in docs : [for s in jsondecode(doc).Statement : { key = "${concern}/${s.Sid}", value = try(jsonencode(s.Condition), "none") }]]) :
         "${env} ${pair.key}: ${pair.value}" if lookup(merge({ for key in var.unconditional : key => "none" }, var.conditional[env]), pair.key, "(not listed)") != pair.value
+      ]
+    ]))}"
+  }
+}
+
+# The same for the release role and the read-only roles: every statement, by concern and Sid,
+# with exactly its Condition (kms:SigningAlgorithm on signing, kms:ViaService on the bootstrap
+# key, the environment's tag on API reads, the function ARN on mapping reads).
+run "every_release_and_readonly_statement_has_exactly_its_conditions" {
+  command = plan
+
+  variables {
+    release = {
+      "artifacts/ListArtifacts"           = "none"
+      "artifacts/ReadAndPublishArtifacts" = "none"
+      "artifacts/ArtifactKeyViaS3"        = jsonencode({ StringEquals = { "kms:ViaService" = ["s3.eu-west-1.amazonaws.com"] } })
+      "images/RegistryLogin"              = "none"
+      "images/PushFunctionImages"         = "none"
+      "signing/SignReleaseManifests"      = jsonencode({ StringEquals = { "kms:SigningAlgorithm" = "ECDSA_SHA_256" } })
+      "signing/ReadSigningKey"            = "none"
+    }
+
+    readonly_unconditional = [
+      "api/HttpApiAccessLogDelivery", "api/ListLogGroups", "api/ManageLogGroups",
+      "artifacts/ListArtifacts", "artifacts/ReadArtifacts", "artifacts/VerifyReleaseManifests",
+      "functions/ManageFunctions", "functions/ManageSchedules", "functions/TagEventSourceMappings",
+      "images/PullFunctionImages",
+      "keys/CreateKeys",
+      "monitoring/ManageAlarmTopics", "monitoring/ManageAlarms", "monitoring/ManageBucketRequestMetrics", "monitoring/ManageDashboard", "monitoring/ManageErrorLineFilters",
+      "roles/ManageEnvironmentRoles",
+      "state/ListState", "state/ReadOwnState",
+      "storage/ManageDataBuckets", "storage/ManageQueues", "storage/ManageTables",
+    ]
+
+    readonly_conditional = {
+      for env in ["dev", "stage", "prod"] : env => {
+        "api/ManageHttpApis"                  = jsonencode({ StringEquals = { "aws:ResourceTag/Environment" = env } })
+        "functions/ManageEventSourceMappings" = jsonencode({ ArnLike = { "lambda:FunctionArn" = "arn:aws:lambda:eu-west-1:111122223333:function:functions-${env}-*" } })
+        "state/StateKeyViaS3"                 = jsonencode({ StringEquals = { "kms:ViaService" = ["s3.eu-west-1.amazonaws.com"] } })
+      }
+    }
+  }
+
+  assert {
+    condition = {
+      for pair in flatten([for concern, doc in output.release_policies : [for s in jsondecode(doc).Statement : { key = "${concern}/${s.Sid}", value = try(jsonencode(s.Condition), "none") }]]) : pair.key => pair.value
+    } == var.release
+    error_message = "A release role statement's Condition is not the one listed here (as built): ${jsonencode(flatten([for concern, doc in output.release_policies : [for s in jsondecode(doc).Statement : "${concern}/${s.Sid}: ${try(jsonencode(s.Condition), "none")}"]]))}"
+  }
+
+  assert {
+    condition = alltrue([
+      for env, docs in output.readonly_policies : {
+        for pair in flatten([for concern, doc in docs : [for s in jsondecode(doc).Statement : { key = "${concern}/${s.Sid}", value = try(jsonencode(s.Condition), "none") }]]) : pair.key => pair.value
+      } == merge({ for key in var.readonly_unconditional : key => "none" }, var.readonly_conditional[env])
+    ])
+    error_message = "A read-only statement's Condition is not the one listed here (statement: as built): ${jsonencode(flatten([
+      for env, docs in output.readonly_policies : [
+        for pair in flatten([for concern, doc in docs : [for s in jsondecode(doc).Statement : { key = "${concern}/${s.Sid}", value = try(jsonencode(s.Condition), "none") }]]) :
+        "${env} ${pair.key}: ${pair.value}" if lookup(merge({ for key in var.readonly_unconditional : key => "none" }, var.readonly_conditional[env]), pair.key, "(not listed)") != pair.value
       ]
     ]))}"
   }

@@ -40,7 +40,7 @@ run "allow_statements_are_concrete_and_scoped" {
         for concern, doc in docs : [for s in jsondecode(doc).Statement : s.Action if contains(s.Resource, "*") && s.Effect == "Allow"]
       ]
       ])) == toset([
-      "ecr:GetAuthorizationToken", "kms:CreateKey", "kms:ListAliases", "lambda:CreateEventSourceMapping",
+      "kms:CreateKey", "kms:ListAliases", "lambda:CreateEventSourceMapping",
       "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeResourcePolicies", "logs:GetLogDelivery",
       "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
     ])
@@ -103,5 +103,24 @@ run "allow_statements_are_concrete_and_scoped" {
   assert {
     condition     = alltrue([for env, d in module.deploy : toset(keys(d.managed_policy_arns)) == toset(["state", "artifacts", "images", "functions", "roles", "storage", "api", "keys", "monitoring"])])
     error_message = "Every concern but the guardrails must be a managed policy of the role (the guardrails stay inline)."
+  }
+
+  assert {
+    condition     = alltrue(flatten([for env, docs in output.readonly_policies : [for concern, doc in docs : length(doc) <= 6144]])) && sum([for concern, doc in output.release_policies : length(doc)]) <= 10240
+    error_message = "A read-only policy exceeds a managed policy's 6,144 characters, or the release role's inline policies IAM's 10,240 in total."
+  }
+
+  assert {
+    condition     = alltrue([for env, r in module.readonly : toset(keys(r.managed_policy_arns)) == toset(keys(output.readonly_policies[env]))]) && length(module.release.managed_policy_arns) == 0
+    error_message = "Every read-only document must be a managed policy of its role; the release role's policies are inline."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for docs in concat(values(output.readonly_policies), [output.release_policies]) : [
+        for concern, doc in docs : [for s in jsondecode(doc).Statement : [for a in s.Action : s.Effect == "Allow" && !strcontains(a, "*")]]
+      ]
+    ]))
+    error_message = "The release and read-only roles hold Allow statements of concrete actions only."
   }
 }

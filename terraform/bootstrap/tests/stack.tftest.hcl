@@ -20,8 +20,8 @@ run "one_repository_per_manifest_function_and_one_deploy_role_per_environment" {
   }
 
   assert {
-    condition     = toset(keys(module.deploy)) == toset(["dev", "prod"]) && toset(keys(aws_iam_policy.boundary)) == toset(["dev", "prod"])
-    error_message = "Every environment needs its own deploy role and permissions boundary."
+    condition     = toset(keys(module.deploy)) == toset(["dev", "stage", "prod"]) && toset(keys(aws_iam_policy.boundary)) == toset(["dev", "stage", "prod"]) && toset(keys(module.readonly)) == toset(["dev", "stage", "prod"])
+    error_message = "Every environment (dev, stage and prod by default) needs its own deploy role, read-only role and permissions boundary."
   }
 
   assert {
@@ -29,6 +29,23 @@ run "one_repository_per_manifest_function_and_one_deploy_role_per_environment" {
       for env, d in module.deploy : d.role_name == "functions-deploy-${env}" && d.provider_arn == "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
     ])
     error_message = "Deploy roles are named functions-deploy-<env> and trust the account's GitHub provider."
+  }
+
+  assert {
+    condition = alltrue([
+      for env, r in module.readonly : r.role_name == "functions-readonly-${env}" && r.provider_arn == "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    ]) && module.release.role_name == "functions-release" && module.release.provider_arn == "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    error_message = "Read-only roles are named functions-readonly-<env>, the release role functions-release, and they trust the account's GitHub provider."
+  }
+
+  assert {
+    condition     = output.release_role_arn == "arn:aws:iam::111122223333:role/functions-release" && output.release_signing_key_alias == "alias/functions-release-signing" && output.release_signing_key_arn == "arn:aws:kms:eu-west-1:111122223333:key/5e5e5e5e-1a1a-4b4b-8c8c-d9d9d9d9d9d9" && toset(keys(output.readonly_role_arns)) == toset(["dev", "stage", "prod"])
+    error_message = "The release role, signing key and read-only roles must be outputs."
+  }
+
+  assert {
+    condition     = aws_kms_key.release_signing.customer_master_key_spec == "ECC_NIST_P256" && aws_kms_key.release_signing.key_usage == "SIGN_VERIFY" && aws_kms_alias.release_signing.target_key_id == aws_kms_key.release_signing.key_id
+    error_message = "The release signing key must be an ECC_NIST_P256 SIGN_VERIFY key behind alias/functions-release-signing."
   }
 
   assert {
@@ -74,6 +91,10 @@ run "reject_round_1" {
     create_oidc_provider = false
     # deploy workflow without ref
     deploy_workflow = ".github/workflows/deploy.yml"
+    # release workflow with a ref
+    release_workflow = ".github/workflows/release.yml@refs/heads/main"
+    # drift workflow outside .github/workflows
+    drift_workflow = "drift.yml"
   }
 
   expect_failures = [
@@ -83,6 +104,8 @@ run "reject_round_1" {
     var.break_glass_role_arns,
     var.oidc_provider_arn,
     var.deploy_workflow,
+    var.release_workflow,
+    var.drift_workflow,
   ]
 }
 
@@ -104,7 +127,7 @@ run "reject_round_3" {
 
   variables {
     # environment named like a bootstrap resource
-    environments = ["artifacts"]
+    environments = ["artifacts", "release"]
   }
 
   expect_failures = [

@@ -9,11 +9,38 @@ locals {
   # With job_workflow_ref the repository's OIDC subject template must include it
   # (include_claim_keys ["repo", "context", "job_workflow_ref"]), so only that workflow
   # file at that ref, running in the environment, gets a token this role accepts.
-  allowed_subjects = [
+  environment_subjects = [
     for env in var.environments : var.job_workflow_ref == null
     ? "repo:${var.repository}:environment:${env}"
     : "repo:${var.repository}:environment:${env}:job_workflow_ref:${var.job_workflow_ref}"
   ]
+
+  # Jobs without an environment get "repo:<owner>/<name>:ref:<ref>" (push, tag, schedule,
+  # workflow_dispatch); pull requests get ":pull_request", so no ref pattern admits them.
+  # With job_workflow the workflow file is pinned at the same ref the job runs on (a tag's
+  # run reads the workflow at the tag: <file>@refs/tags/v1.2.3).
+  ref_subjects = [
+    for ref in var.refs : var.job_workflow == null
+    ? "repo:${var.repository}:ref:${ref}"
+    : "repo:${var.repository}:ref:${ref}:job_workflow_ref:${var.job_workflow}@${ref}"
+  ]
+
+  allowed_subjects = length(var.refs) > 0 ? local.ref_subjects : local.environment_subjects
+
+  # StringLike only where a subject holds a wildcard (IAM's * and ?); every subject goes
+  # under one operator, since two operators on the same key must both match.
+  sub_operator = anytrue([for s in local.allowed_subjects : strcontains(s, "*") || strcontains(s, "?")]) ? "StringLike" : "StringEquals"
+
+  # Through JSON: the two shapes are different object types, which a conditional cannot mix.
+  trust_condition = jsondecode(local.sub_operator == "StringEquals" ? jsonencode({
+    StringEquals = {
+      "${local.issuer_host}:aud" = "sts.amazonaws.com"
+      "${local.issuer_host}:sub" = local.allowed_subjects
+    }
+    }) : jsonencode({
+    StringEquals = { "${local.issuer_host}:aud" = "sts.amazonaws.com" }
+    StringLike   = { "${local.issuer_host}:sub" = local.allowed_subjects }
+  }))
 }
 
 resource "aws_iam_openid_connect_provider" "github" {
@@ -28,22 +55,17 @@ resource "aws_iam_openid_connect_provider" "github" {
 
 resource "aws_iam_role" "deploy" {
   name                 = var.role_name
-  description          = "Assumed by GitHub Actions jobs of ${var.repository} in the environments ${join(", ", var.environments)}."
+  description          = length(var.refs) > 0 ? "Assumed by GitHub Actions jobs of ${var.repository} on the refs ${join(", ", var.refs)}." : "Assumed by GitHub Actions jobs of ${var.repository} in the environments ${join(", ", var.environments)}."
   max_session_duration = var.max_session_duration
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
-      Sid       = "GitHubActionsEnvironments"
+      Sid       = length(var.refs) > 0 ? "GitHubActionsRefs" : "GitHubActionsEnvironments"
       Effect    = "Allow"
       Principal = { Federated = local.provider_arn }
       Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = {
-        StringEquals = {
-          "${local.issuer_host}:aud" = "sts.amazonaws.com"
-          "${local.issuer_host}:sub" = local.allowed_subjects
-        }
-      }
+      Condition = local.trust_condition
     }]
   })
 

@@ -17,3 +17,8 @@ output "managed_policy_arns" {
   description = "ARNs of the customer managed policies attached to the role, by key."
   value       = { for k, p in aws_iam_policy.managed : k => p.arn }
 }
+
+output "trust_policy" {
+  description = "The role's trust policy (JSON), for tests that evaluate which tokens it admits."
+  value       = aws_iam_role.deploy.assume_role_policy
+}

@@ -10,13 +10,14 @@ variable "repository" {
 }
 
 variable "environments" {
-  description = "GitHub environments whose jobs may assume the role (matched exactly; no wildcards). Protect them with required reviewers in GitHub."
+  description = "GitHub environments whose jobs may assume the role (matched exactly; no wildcards). Protect them with required reviewers in GitHub. Give either environments or refs."
   type        = list(string)
+  default     = []
   nullable    = false
 
   validation {
-    condition     = length(var.environments) > 0
-    error_message = "environments must name at least one GitHub environment."
+    condition     = (length(var.environments) > 0) != (length(var.refs) > 0)
+    error_message = "Give exactly one of environments (at least one GitHub environment) or refs."
   }
 
   validation {
@@ -25,14 +26,37 @@ variable "environments" {
   }
 }
 
-variable "job_workflow_ref" {
-  description = "Pin the role to one workflow file at one ref, e.g. \"example-org/functions/.github/workflows/deploy.yml@refs/heads/main\"; null accepts any workflow of the repository that runs in the environment. Needs the repository's OIDC subject template set to include repo, context and job_workflow_ref."
+variable "refs" {
+  description = "Git refs whose jobs without a GitHub environment may assume the role, e.g. [\"refs/heads/main\", \"refs/tags/v*\"] (sub repo:<repository>:ref:<ref>; IAM's * and ? allowed, then matched with StringLike). Pull requests never match. An alternative to environments."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.refs : can(regex("^refs/(heads|tags)/[A-Za-z0-9._/*?-]+$", r)) && !can(regex("^refs/(heads|tags)/[*?]", r))]) && length(distinct(var.refs)) == length(var.refs)
+    error_message = "refs must be distinct refs/heads/<branch> or refs/tags/<tag> (wildcards * and ? only after a literal first character, e.g. refs/tags/v*)."
+  }
+}
+
+variable "job_workflow" {
+  description = "With refs: pin the role to one workflow file, \"<owner>/<repo>/.github/workflows/<file>.yml\", at the ref the job runs on (sub repo:<repository>:ref:<ref>:job_workflow_ref:<job_workflow>@<ref>). Needs the repository's OIDC subject template to include repo, context and job_workflow_ref. With environments use job_workflow_ref."
   type        = string
   default     = null
 
   validation {
-    condition     = var.job_workflow_ref == null || can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/(heads|tags)/[A-Za-z0-9._/-]+$", coalesce(var.job_workflow_ref, "-")))
-    error_message = "job_workflow_ref must be null or <owner>/<repo>/.github/workflows/<file>.yml@refs/heads/<branch> (or refs/tags/<tag>)."
+    condition     = var.job_workflow == null || (length(var.refs) > 0 && can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml$", coalesce(var.job_workflow, "-"))))
+    error_message = "job_workflow must be null, or (with refs) <owner>/<repo>/.github/workflows/<file>.yml without a ref."
+  }
+}
+
+variable "job_workflow_ref" {
+  description = "With environments: pin the role to one workflow file at one ref, e.g. \"example-org/functions/.github/workflows/deploy.yml@refs/heads/main\"; null accepts any workflow of the repository that runs in the environment. Needs the repository's OIDC subject template set to include repo, context and job_workflow_ref. With refs use job_workflow."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.job_workflow_ref == null || (length(var.refs) == 0 && can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+/\\.github/workflows/[A-Za-z0-9._-]+\\.ya?ml@refs/(heads|tags)/[A-Za-z0-9._/-]+$", coalesce(var.job_workflow_ref, "-"))))
+    error_message = "job_workflow_ref must be null or <owner>/<repo>/.github/workflows/<file>.yml@refs/heads/<branch> (or refs/tags/<tag>), and only with environments."
   }
 }
 

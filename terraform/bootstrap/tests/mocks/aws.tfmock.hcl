@@ -35,3 +35,18 @@ override_resource {
   target = module.artifact_bucket.aws_s3_bucket.this
   values = { arn = "arn:aws:s3:::functions-artifacts-111122223333" }
 }
+
+override_resource {
+  target = aws_kms_key.release_signing
+  values = { arn = "arn:aws:kms:eu-west-1:111122223333:key/5e5e5e5e-1a1a-4b4b-8c8c-d9d9d9d9d9d9", key_id = "5e5e5e5e-1a1a-4b4b-8c8c-d9d9d9d9d9d9" }
+}
+
+override_resource {
+  target = aws_kms_alias.release_signing
+  values = { arn = "arn:aws:kms:eu-west-1:111122223333:alias/functions-release-signing" }
+}
+
+override_resource {
+  target = module.release.aws_iam_role.deploy
+  values = { arn = "arn:aws:iam::111122223333:role/functions-release" }
+}

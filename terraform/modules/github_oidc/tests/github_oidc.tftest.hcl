@@ -255,3 +255,115 @@ run "managed_policies_are_created_and_attached" {
   }
 }
 
+
+# ---- refs: jobs without a GitHub environment (a release on main or a v* tag, a scheduled job) ----
+
+run "refs_trust_the_listed_refs_with_string_like_only_for_patterns" {
+  command = plan
+
+  variables {
+    environments = []
+    refs         = ["refs/heads/main", "refs/tags/v*"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition == { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }, StringLike = { "token.actions.githubusercontent.com:sub" = ["repo:example-org/serverless-backend:ref:refs/heads/main", "repo:example-org/serverless-backend:ref:refs/tags/v*"] } }
+    error_message = "With a wildcard ref, sub should be matched with StringLike (aud still StringEquals): ${aws_iam_role.deploy.assume_role_policy}"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Sid == "GitHubActionsRefs" && length(jsondecode(aws_iam_role.deploy.assume_role_policy).Statement) == 1
+    error_message = "The refs trust should be one statement, GitHubActionsRefs."
+  }
+}
+
+run "exact_refs_stay_string_equals" {
+  command = plan
+
+  variables {
+    environments = []
+    refs         = ["refs/heads/main"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition == { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com", "token.actions.githubusercontent.com:sub" = ["repo:example-org/serverless-backend:ref:refs/heads/main"] } }
+    error_message = "Refs without a wildcard should be matched exactly: ${aws_iam_role.deploy.assume_role_policy}"
+  }
+}
+
+run "refs_pin_the_workflow_file_at_the_same_ref" {
+  command = plan
+
+  variables {
+    environments = []
+    refs         = ["refs/heads/main", "refs/tags/v*"]
+    job_workflow = "example-org/serverless-backend/.github/workflows/release.yml"
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.deploy.assume_role_policy).Statement[0].Condition.StringLike["token.actions.githubusercontent.com:sub"] == [
+      "repo:example-org/serverless-backend:ref:refs/heads/main:job_workflow_ref:example-org/serverless-backend/.github/workflows/release.yml@refs/heads/main",
+      "repo:example-org/serverless-backend:ref:refs/tags/v*:job_workflow_ref:example-org/serverless-backend/.github/workflows/release.yml@refs/tags/v*",
+    ]
+    error_message = "With job_workflow each ref's sub must name the workflow file at that same ref."
+  }
+}
+
+run "reject_round_4" {
+  command = plan
+
+  variables {
+    # refs and environments both
+    refs = ["refs/heads/main"]
+    # job workflow ref with refs
+    job_workflow_ref = "example-org/serverless-backend/.github/workflows/deploy.yml@refs/heads/main"
+    # job workflow with a ref
+    job_workflow = "example-org/serverless-backend/.github/workflows/release.yml@refs/heads/main"
+  }
+
+  expect_failures = [
+    var.environments,
+    var.job_workflow_ref,
+    var.job_workflow,
+  ]
+}
+
+run "reject_round_5" {
+  command = plan
+
+  variables {
+    environments = []
+    # ref wildcard over every branch
+    refs = ["refs/heads/*"]
+  }
+
+  expect_failures = [
+    var.refs,
+  ]
+}
+
+run "reject_round_6" {
+  command = plan
+
+  variables {
+    # job workflow with environments
+    job_workflow = "example-org/serverless-backend/.github/workflows/release.yml"
+  }
+
+  expect_failures = [
+    var.job_workflow,
+  ]
+}
+
+run "reject_round_7" {
+  command = plan
+
+  variables {
+    environments = []
+    # refs not a ref
+    refs = ["main"]
+  }
+
+  expect_failures = [
+    var.refs,
+  ]
+}
