@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib/version.sh"
 usage() {
   cat <<USAGE
 Usage: scripts/deploy.sh --environment ENV --version VERSION [options] [-- TERRAFORM_ARGS...]
-       scripts/deploy.sh --recover --journal FILE --environment ENV [options] [-- TERRAFORM_ARGS...]
+       scripts/deploy.sh --recover --journal FILE
 
   --environment       the environment (dev, stage, prod, …)
   --version           the release to deploy (X.Y.Z or X.Y.Z-<pre>.N): tag v<VERSION> must exist,
@@ -33,8 +33,9 @@ Usage: scripts/deploy.sh --environment ENV --version VERSION [options] [-- TERRA
   --canary-percent N  share of the traffic the new versions get first (default 10; 0: none)
   --canary-minutes M  how long the canary runs before all traffic moves (default 10)
   --journal FILE      where each phase is recorded, for --recover (default: none)
-  --recover           finish an interrupted run recorded in --journal: roll back what it
-                      started (or say that nothing changed) and write the summary
+  --recover           finish the interrupted run recorded in --journal (which holds its
+                      arguments): roll back what it started, or say that nothing changed, and
+                      write the summary
   TERRAFORM_ARGS      passed to every plan, relative to the root, e.g.
                       -var-file=environments/dev.tfvars -var artifact_bucket=…
 
@@ -43,7 +44,7 @@ Usage: scripts/deploy.sh --environment ENV --version VERSION [options] [-- TERRA
   CANARY_POLL_SECONDS  how often the alarms are read during the canary (default 30)
 
 Exit status: 0 deployed and smoke-tested; 1 failed (the summary says what the environment runs
-now); 2 usage; 130 interrupted (run --recover with the same arguments).
+now); 2 usage; 130 interrupted (run --recover --journal FILE next).
 Writes previous_version, deployed_version, result and finished=true to \$GITHUB_OUTPUT when set
 (finished is missing when an interrupted run left work for --recover).
 USAGE
@@ -80,14 +81,15 @@ while [[ $# -gt 0 ]]; do
     *) usage >&2; exit 2 ;;
   esac
 done
-[[ -n "$env_name" ]] || { usage >&2; exit 2; }
+require_python
 if [[ "$recover" -eq 1 ]]; then
   [[ -n "$journal" ]] || die "--recover needs --journal FILE (the interrupted run's)"
   [[ -f "$journal" ]] || { echo "no journal at $journal: the run never started, nothing to recover"; exit 0; }
-else
-  [[ -n "$version" ]] || { usage >&2; exit 2; }
-  require_version "$version"
+  python3 -c 'import boto3' 2>/dev/null || die "python3 cannot import boto3: pip install boto3, then re-run."
+  exec python3 "$REPO_ROOT/scripts/lib/deploy.py" --recover --journal "$journal"
 fi
+[[ -n "$env_name" && -n "$version" ]] || { usage >&2; exit 2; }
+require_version "$version"
 case "$package_type" in Zip|Image) ;; *) die "--package-type must be Zip or Image, not '$package_type'" ;; esac
 [[ -n "$bucket" ]] || die "no artifact bucket: pass --artifact-bucket or set ARTIFACT_BUCKET (terraform/bootstrap output artifact_bucket)."
 [[ -n "$signing_key" ]] || die "no release signing key: pass --signing-key or set RELEASE_SIGNING_KEY (terraform/bootstrap output release_signing_key_arn)."
@@ -97,7 +99,6 @@ case "$package_type" in Zip|Image) ;; *) die "--package-type must be Zip or Imag
 poll="${CANARY_POLL_SECONDS:-30}"
 [[ "$poll" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "CANARY_POLL_SECONDS must be a number of seconds, not '$poll'"
 require git "Install git (Debian: apt-get install git), then re-run."
-require_python
 python3 -c 'import boto3' 2>/dev/null || die "python3 cannot import boto3: pip install boto3, then re-run."
 require terraform "Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install), then re-run."
 git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || die "$repo is not a git repository (--repo): the release tags live there."
@@ -105,7 +106,6 @@ git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || die "$repo is not a git re
 args=(--environment "$env_name" --repo "$repo" --tf-path "$tf_path" --package-type "$package_type"
   --artifact-bucket "$bucket" --signing-key "$signing_key" --canary-percent "$canary_percent"
   --canary-minutes "$canary_minutes" --poll-seconds "$poll" ${backend[@]+"${backend[@]}"})
-[[ -z "$version" ]] || args+=(--version "$version")
+args+=(--version "$version")
 [[ -z "$journal" ]] || args+=(--journal "$journal")
-[[ "$recover" -eq 0 ]] || args+=(--recover)
 exec python3 "$REPO_ROOT/scripts/lib/deploy.py" "${args[@]}" -- "$@"

@@ -706,8 +706,7 @@ PY
     : >"$work/summary.md"; : >"$work/outputs"
     # shellcheck disable=SC2046
     GITHUB_STEP_SUMMARY="$work/summary.md" GITHUB_OUTPUT="$work/outputs" SMOKE_COMMAND="$REPO_ROOT/scripts/smoke.sh" \
-      "$REPO_ROOT/scripts/deploy.sh" $(deploy_args) --recover --journal "$work/journal.json" \
-      -- "${tf_vars[@]}" -var "api_endpoint=$api_url" >"$work/deploy-recover.log" 2>&1 || true
+      "$REPO_ROOT/scripts/deploy.sh" --recover --journal "$work/journal.json" >"$work/deploy-recover.log" 2>&1 || true
     cat "$work/deploy-recover.log"
     out_is 'result=rolled-back' && out_is 'finished=true' && out_is 'deployed_version=2.2.0' || return 1
     summary_has 'the deploy of 3.0.0 was interrupted during canary' && summary_has 'test now runs: **2.2.0**' || return 1

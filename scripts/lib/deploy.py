@@ -99,10 +99,8 @@ class Deploy:
         self.steps = []          # (step, version, result) rows of the summary
         self.failed_checks = {}  # label -> failed smoke checks
         self.journal = dict(phase="start", environment=args.environment, version=args.version, previous=None,
-                            previous_aliases={}, new_versions={})
-        if args.journal and args.recover:
-            with open(args.journal) as f:
-                self.journal = json.load(f)
+                            previous_aliases={}, new_versions={},
+                            args={k: v for k, v in vars(args).items() if k not in ("journal", "recover")})
         self.lambda_ = boto3.client("lambda")
         self.cloudwatch = boto3.client("cloudwatch")
 
@@ -386,10 +384,10 @@ class Deploy:
         return 0 if good else 1
 
 
-def main():
+def parse_args():
     p = argparse.ArgumentParser(prog="scripts/deploy.sh", add_help=False)
     p.add_argument("--environment", required=True)
-    p.add_argument("--version", default="")
+    p.add_argument("--version", required=True)
     p.add_argument("--repo", required=True)
     p.add_argument("--tf-path", required=True)
     p.add_argument("--backend-config", action="append", default=[])
@@ -400,10 +398,24 @@ def main():
     p.add_argument("--canary-minutes", type=float, required=True)
     p.add_argument("--poll-seconds", type=float, required=True)
     p.add_argument("--journal", default="")
-    p.add_argument("--recover", action="store_true")
     p.add_argument("terraform_args", nargs="*")
     args = p.parse_args()
+    args.recover = False
+    return args
+
+
+def main():
+    journal = None
+    if sys.argv[1:3] == ["--recover", "--journal"] and len(sys.argv) == 4:
+        # The interrupted run's arguments come from its journal.
+        with open(sys.argv[3]) as f:
+            journal = json.load(f)
+        args = argparse.Namespace(**journal["args"], journal=sys.argv[3], recover=True)
+    else:
+        args = parse_args()
     deploy = Deploy(args)
+    if journal is not None:
+        deploy.journal = journal
 
     def interrupted(signum, _frame):
         raise Interrupted(signum)
