@@ -48,21 +48,24 @@ check() { # check NAME COMMAND...: one counted assertion
   fi
 }
 
-# image_artifacts: what the Image stack points at, in the moto at MOTO_ENDPOINT: per function an
-# ECR repository with a release tag (the app resolves each tag to a digest, which moto computes
-# from the manifest).
+# image_artifacts FILE: what the Image stack points at, in the moto at MOTO_ENDPOINT: per function
+# an ECR repository with a release image (moto computes its digest from the manifest). Writes
+# the digest of each function's image to FILE as a Terraform map, for -var image_digests=…
+# (the app runs images by digest only).
 image_artifacts() {
-  local name repo
+  local file="$1" name repo digest digests=()
   for name in $(manifest_functions); do
     repo="functions/$(tr '[:upper:]' '[:lower:]' <<<"$name")"
     aws ecr create-repository --repository-name "$repo" >/dev/null
-    aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --image-manifest "$(python3 -c '
+    digest="$(aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --query imageId.imageDigest --output text --image-manifest "$(python3 -c '
 import hashlib, json, sys
 layer = {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "0" * 64}
 print(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
   "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + hashlib.sha256(sys.argv[1].encode()).hexdigest()},
-  "layers": [layer]}))' "$name")" >/dev/null
+  "layers": [layer]}))' "$name")")"
+    digests+=("\"$name\" = \"$digest\"")
   done
+  (IFS=,; echo "{${digests[*]}}") >"$file"
 }
 
 cycle() {
@@ -89,7 +92,8 @@ cycle() {
     vars=(-var "environment=$env" -var "region=us-east-1" -var "release_version=0.0.1" -var "package_type=$type"
           -var "deletion_protection=false" -var "force_destroy_data=true" -var "log_retention_days=1"
           -var "image_repository_prefix=123456789012.dkr.ecr.us-east-1.amazonaws.com/functions")
-    image_artifacts
+    image_artifacts "$cw/image-digests"
+    vars+=(-var "image_digests=$(cat "$cw/image-digests")")
     echo "== $type: apply"
     check "$type: apply" app_stack_terraform "$cw" apply -auto-approve -input=false -no-color "${vars[@]}" -state="$state"
     echo "   applied in $((SECONDS - start)) s"
