@@ -76,9 +76,19 @@ run "routes_keys_and_pinned_zips" {
 
   assert {
     condition = alltrue([
-      for env in ["dev", "prod"] : can(regex("(?m)^kms_key_id += \"arn:aws:kms:", file("environments/${env}.backend.hcl"))) && can(regex("(?m)^key += \"app/${env}.tfstate\"", file("environments/${env}.backend.hcl")))
+      for env in ["dev", "stage", "prod"] : can(regex("(?m)^kms_key_id += \"arn:aws:kms:", file("environments/${env}.backend.hcl"))) && can(regex("(?m)^key += \"app/${env}.tfstate\"", file("environments/${env}.backend.hcl")))
     ]) && length(output.function_names) > 0
     error_message = "environments/<env>.backend.hcl must name the bootstrap key (kms_key_id) and the environment's own state key."
+  }
+
+  assert {
+    condition = alltrue([
+      for env in ["stage", "prod"] : can(regex("(?m)^environment += \"${env}\"$", file("environments/${env}.tfvars")))
+      && can(regex("(?m)^deletion_protection += true$", file("environments/${env}.tfvars")))
+      && can(regex("(?m)^force_destroy_data += false$", file("environments/${env}.tfvars")))
+      && tonumber(regex("(?m)^log_retention_days += ([0-9]+)$", file("environments/${env}.tfvars"))[0]) >= 365
+    ]) && length(output.function_names) > 0
+    error_message = "stage rehearses prod: both keep the events table (deletion_protection = true), never force-destroy the data bucket, and keep logs at least 365 days."
   }
 }
 
