@@ -48,21 +48,26 @@ check() { # check NAME COMMAND...: one counted assertion
   fi
 }
 
-# image_artifacts: what the Image stack points at, in the moto at MOTO_ENDPOINT: per function an
-# ECR repository with a release tag (the app resolves each tag to a digest, which moto computes
-# from the manifest).
+# image_artifacts FILE: what the Image stack points at, in the moto at MOTO_ENDPOINT: per function
+# an ECR repository with a release image (moto computes its digest from the layers). Writes
+# the digest of each function's image to FILE as a Terraform map, for -var image_digests=…
+# (the app runs images by digest only).
 image_artifacts() {
-  local name repo
+  local file="$1" name repo digest digests=()
   for name in $(manifest_functions); do
     repo="functions/$(tr '[:upper:]' '[:lower:]' <<<"$name")"
     aws ecr create-repository --repository-name "$repo" >/dev/null
-    aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --image-manifest "$(python3 -c '
+    digest="$(aws ecr put-image --repository-name "$repo" --image-tag 0.0.1 --query image.imageId.imageDigest --output text --image-manifest "$(python3 -c '
 import hashlib, json, sys
-layer = {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "0" * 64}
+# moto derives the image digest from the layers: one layer of its own per function, so each
+# function has a digest of its own.
+layer = {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + hashlib.sha256(b"layer " + sys.argv[1].encode()).hexdigest()}
 print(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
   "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + hashlib.sha256(sys.argv[1].encode()).hexdigest()},
-  "layers": [layer]}))' "$name")" >/dev/null
+  "layers": [layer]}))' "$name")")"
+    digests+=("\"$name\" = \"$digest\"")
   done
+  (IFS=,; echo "{${digests[*]}}") >"$file"
 }
 
 cycle() {
@@ -89,7 +94,8 @@ cycle() {
     vars=(-var "environment=$env" -var "region=us-east-1" -var "release_version=0.0.1" -var "package_type=$type"
           -var "deletion_protection=false" -var "force_destroy_data=true" -var "log_retention_days=1"
           -var "image_repository_prefix=123456789012.dkr.ecr.us-east-1.amazonaws.com/functions")
-    image_artifacts
+    image_artifacts "$cw/image-digests"
+    vars+=(-var "image_digests=$(cat "$cw/image-digests")")
     echo "== $type: apply"
     check "$type: apply" app_stack_terraform "$cw" apply -auto-approve -input=false -no-color "${vars[@]}" -state="$state"
     echo "   applied in $((SECONDS - start)) s"
@@ -184,6 +190,28 @@ for a in alarms.values():
 body = json.loads(cw.get_dashboard(DashboardName=prefix)["DashboardBody"])
 assert len(body["widgets"]) >= 10, len(body["widgets"])
 print(len(alarms), "alarms,", len(body["widgets"]), "widgets")' "$env" "$REPO_ROOT/functions/functions.json"
+
+  app_stack_terraform "$cw" output -state="$state" -json >"$cw/outputs.json" 2>/dev/null || true
+  check "$type: outputs functions and canary_alarms name what moto holds (live on the version this apply published, existing alarms)" python3 -c '
+import boto3, json, sys
+outputs, manifest, image = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["functions"], sys.argv[3] == "Image"
+functions, canary = outputs["functions"]["value"], outputs["canary_alarms"]["value"]
+names = sorted(f["name"] for f in manifest)
+assert sorted(functions) == names and sorted(canary) == names, (sorted(functions), sorted(canary))
+lam, cw = boto3.client("lambda"), boto3.client("cloudwatch")
+for name, f in functions.items():
+    assert f["alias"] == "live", f
+    alias = lam.get_alias(FunctionName=f["function_name"], Name="live")
+    assert alias["FunctionVersion"] == f["version"] and not alias.get("RoutingConfig", {}).get("AdditionalVersionWeights"), (name, alias, f)
+    if image:
+        uri = lam.get_function(FunctionName=f["function_name"], Qualifier=f["version"])["Code"]["ImageUri"]
+        repo = "functions/" + name.lower()
+        digest = boto3.client("ecr").describe_images(repositoryName=repo)["imageDetails"][0]["imageDigest"]
+        assert uri.endswith("/" + repo + "@" + digest), (name, uri, digest)
+    found = {a["AlarmName"] for a in cw.describe_alarms(AlarmNames=canary[name])["MetricAlarms"]}
+    assert found == set(canary[name]) and len(found) >= 4, (name, sorted(found), canary[name])
+print(len(functions), "functions on their published versions,", sum(map(len, canary.values())), "canary alarm names, all existing")' \
+    "$cw/outputs.json" "$REPO_ROOT/functions/functions.json" "$type"
 
   echo "== $type: second plan"
   second_plan() {

@@ -43,9 +43,10 @@ for ((i = 0; i < workers; i++)); do
   cp -R "$REPO_ROOT/terraform" "$work/copy$i/terraform"
   cp "$REPO_ROOT/functions/functions.json" "$REPO_ROOT/functions/metrics.json" "$work/copy$i/functions/"
   find "$work/copy$i/terraform" -name .terraform -type d -prune -exec rm -rf {} +
-  for dir in app bootstrap; do
-    if ! (cd "$work/copy$i/terraform/$dir" && TF_DATA_DIR="$work/data-$i-$dir" terraform init -backend=false -input=false -no-color >"$work/init-$i-$dir.log" 2>&1); then
-      cat "$work/init-$i-$dir.log"
+  # Every directory a mutation names (tests/terraform/mutations.py).
+  for dir in app bootstrap modules/lambda_function modules/kms_key; do
+    if ! (cd "$work/copy$i/terraform/$dir" && TF_DATA_DIR="$work/data-$i-${dir//\//_}" terraform init -backend=false -input=false -no-color >"$work/init-$i-${dir//\//_}.log" 2>&1); then
+      cat "$work/init-$i-${dir//\//_}.log"
       echo "terraform-mutations: 0 passed, 1 failed"
       exit 1
     fi

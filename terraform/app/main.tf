@@ -16,12 +16,17 @@ locals {
   # (terraform/bootstrap). Every role created here lives under role_path, which the deploy
   # role's IAM statements are scoped to, and carries the boundary.
   deploy_role_arn          = coalesce(var.deploy_role_arn, "arn:${local.partition}:iam::${local.account}:role/functions-deploy-${var.environment}")
+  readonly_role_arn        = coalesce(var.readonly_role_arn, "arn:${local.partition}:iam::${local.account}:role/functions-readonly-${var.environment}")
   permissions_boundary_arn = coalesce(var.permissions_boundary_arn, "arn:${local.partition}:iam::${local.account}:policy/functions-boundary-${var.environment}")
   role_path                = "/functions/${var.environment}/"
 
   # Who may change the keys' policies: the deploy role (KMS refuses a key policy that would
   # lock out the role creating the key) and the break-glass roles.
   key_administrators = distinct(concat([local.deploy_role_arn], var.break_glass_role_arns))
+
+  # Drift detection (terraform plan -lock=false as the read-only role) refreshes the keys: it
+  # may read their metadata, policy, rotation status and tags, nothing else.
+  key_readers = [local.readonly_role_arn]
 
   # The uploads queue's consumers decide its visibility timeout: AWS asks for at least six
   # times the function timeout, so a batch retried inside one receive is not redelivered.
@@ -39,9 +44,12 @@ locals {
     { name = "files", hash_key = "gsi4pk", range_key = "gsi4sk", projection_type = "ALL" },
   ]
 
-  # Zip: the object version the release wrote. Image: the digest the release tag points at.
-  image_registry_id     = var.package_type == "Image" ? split(".", var.image_repository_prefix)[0] : null
-  image_repository_path = var.package_type == "Image" ? join("/", slice(split("/", var.image_repository_prefix), 1, length(split("/", var.image_repository_prefix)))) : null
+  # Zip: the object version the release wrote. Image: the digest the release recorded
+  # (var.image_digests); a tag is never deployed, so what runs cannot move under a tag.
+  image_uris = {
+    for name, f in local.functions : name => "${var.image_repository_prefix}/${lower(name)}@${var.image_digests[name]}"
+    if var.package_type == "Image"
+  }
 }
 
 # --- Keys -------------------------------------------------------------------------------
@@ -52,6 +60,7 @@ module "data_key" {
   description        = "Encrypts the ${var.environment} data bucket, events table, queues and logs."
   administrator_arns = local.key_administrators
   deployer_arns      = [local.deploy_role_arn]
+  reader_arns        = local.key_readers
   user_arns          = []
   # Only services that use the key on their own: CloudWatch Logs (log groups), S3 (event
   # notifications into the encrypted uploads queue) and CloudWatch (alarms into the topic). DynamoDB, SQS and Lambda use it on the
@@ -70,6 +79,7 @@ module "cursor_key" {
   description        = "HMAC key from which GET /events derives its cursor-signing key."
   key_spec           = "HMAC_256"
   administrator_arns = local.key_administrators
+  reader_arns        = local.key_readers
   user_arns          = []
 }
 
@@ -169,15 +179,6 @@ data "aws_s3_object" "artifacts" {
   }
 }
 
-# Images run by digest: the tag is resolved once, here, and the function records the digest.
-data "aws_ecr_image" "functions" {
-  for_each = { for name, f in local.functions : name => f if var.package_type == "Image" }
-
-  registry_id     = local.image_registry_id
-  repository_name = "${local.image_repository_path}/${lower(each.key)}"
-  image_tag       = var.release_version
-}
-
 # --- Functions --------------------------------------------------------------------------
 
 module "functions" {
@@ -190,7 +191,7 @@ module "functions" {
   s3_bucket                = var.package_type == "Zip" ? var.artifact_bucket : null
   s3_key                   = var.package_type == "Zip" ? "${var.release_version}/${each.key}.zip" : null
   s3_object_version        = var.package_type == "Zip" ? data.aws_s3_object.artifacts[each.key].version_id : null
-  image_uri                = var.package_type == "Image" ? "${var.image_repository_prefix}/${lower(each.key)}@${data.aws_ecr_image.functions[each.key].image_digest}" : null
+  image_uri                = var.package_type == "Image" ? local.image_uris[each.key] : null
   architecture             = var.architecture
   memory_size              = each.value.memory
   timeout                  = each.value.timeout

@@ -57,6 +57,27 @@ output "event_sources" {
   }
 }
 
+output "functions" {
+  description = "What the deploy step (scripts/deploy.sh) moves, per manifest name: { function_name, alias = \"live\", version = the version this apply published }. Terraform creates the alias on the first version and leaves it alone after that: the deploy step shifts traffic to version (routing_config), then points the alias at it, or back."
+  value = {
+    for name, f in module.functions : name => {
+      function_name = f.function_name
+      alias         = f.alias_name
+      version       = f.version
+    }
+  }
+}
+
+output "canary_alarms" {
+  description = "Per manifest name, the CloudWatch alarms that must stay OK while that function's new version takes a share of traffic: its own (errors, throttles, duration-p99, error-logs; iterator-age for the stream consumer) and, for a function that serves API routes, the API's 5xx-rate alarm. Not the 4xx rate: it measures callers (auth failures, bad requests), which no rollback fixes."
+  value = {
+    for name, f in local.functions : name => concat(
+      module.monitoring.function_alarm_names[name],
+      length(try(f.routes, [])) > 0 ? [module.monitoring.api_error_rate_alarm_names["5xx"]] : [],
+    )
+  }
+}
+
 output "function_names" {
   description = "Deployed function name per manifest name."
   value       = { for name, f in module.functions : name => f.function_name }

@@ -26,7 +26,7 @@ variable "region" {
 
 variable "release_version" {
   type        = string
-  description = "The release to deploy (X.Y.Z or X.Y.Z-<pre>.N, e.g. 1.4.2, 1.5.0-rc.1): selects the artifacts or image tags, and reaches every function as RELEASE_VERSION and its Release tag."
+  description = "The release to deploy (X.Y.Z or X.Y.Z-<pre>.N, e.g. 1.4.2, 1.5.0-rc.1): selects the zip artifacts (<release_version>/<Function>.zip), and reaches every function as RELEASE_VERSION and its Release tag."
 
   validation {
     condition     = can(regex("^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[a-z][a-z0-9]*\\.(0|[1-9][0-9]*))?$", var.release_version))
@@ -69,12 +69,29 @@ variable "artifact_bucket" {
 
 variable "image_repository_prefix" {
   type        = string
-  description = "ECR registry and prefix of the function repositories, e.g. 111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions; images are <prefix>/<function, lowercase>:<release_version>. Required when package_type is Image."
+  description = "ECR registry and prefix of the function repositories, e.g. 111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions; functions run <prefix>/<function, lowercase>@<image_digests[function]>. Required when package_type is Image."
   default     = null
 
   validation {
     condition     = var.package_type != "Image" || can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+$", var.image_repository_prefix))
     error_message = "image_repository_prefix is required when package_type is Image, as <account>.dkr.ecr.<region>.amazonaws.com/<prefix>."
+  }
+}
+
+variable "image_digests" {
+  type        = map(string)
+  description = "Image digest (sha256:<64 hex>) of every function, by manifest name, as the release pushed or found it (scripts/release.sh); functions run <image_repository_prefix>/<function, lowercase>@<digest>, never a tag. Required for every function when package_type is Image; ignored for Zip."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name, digest in var.image_digests : can(regex("^sha256:[0-9a-f]{64}$", digest))])
+    error_message = "image_digests values must be image digests, sha256:<64 lowercase hex digits> (not tags)."
+  }
+
+  validation {
+    condition     = var.package_type != "Image" || length(setsubtract(keys(local.functions), keys(var.image_digests))) == 0
+    error_message = "package_type Image runs every function by digest: image_digests has none for ${join(", ", sort(setsubtract(keys(local.functions), keys(var.image_digests))))} (functions/functions.json)."
   }
 }
 
@@ -134,6 +151,17 @@ variable "deploy_role_arn" {
   validation {
     condition     = var.deploy_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.deploy_role_arn, "-")))
     error_message = "deploy_role_arn must be null or an IAM role ARN."
+  }
+}
+
+variable "readonly_role_arn" {
+  type        = string
+  description = "The read-only role that detects drift (terraform plan -lock=false): the keys' policies let it read what a plan refreshes of them, nothing else. It must exist before the keys' policies name it (KMS refuses unknown principals). Default: functions-readonly-<environment> in this account, as the bootstrap stack names it."
+  default     = null
+
+  validation {
+    condition     = var.readonly_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", coalesce(var.readonly_role_arn, "-")))
+    error_message = "readonly_role_arn must be null or an IAM role ARN."
   }
 }
 

@@ -120,6 +120,34 @@ run "alarms_cover_every_function_queue_and_dependency" {
     condition     = length(module.monitoring.email_subscriptions) == 0
     error_message = "No e-mail subscription without alarm_email."
   }
+
+  # What the deploy step reads (plan-time values: the mock publishes version "1").
+  assert {
+    condition = output.functions == {
+      for f in jsondecode(file("../../functions/functions.json")).functions : f.name => {
+        function_name = "functions-test-${f.name}", alias = "live", version = "1"
+      }
+    }
+    error_message = "output functions must give every manifest function its name, the alias \"live\" and the version this apply published."
+  }
+
+  assert {
+    condition = toset(keys(output.canary_alarms)) == toset([for f in jsondecode(file("../../functions/functions.json")).functions : f.name]) && alltrue(flatten([
+      for name, alarms in output.canary_alarms : [for a in alarms : contains(keys(module.monitoring.alarms), a)]
+    ]))
+    error_message = "output canary_alarms must cover every manifest function and name only alarms the monitoring module creates."
+  }
+
+  assert {
+    condition = alltrue([
+      for f in jsondecode(file("../../functions/functions.json")).functions : toset(output.canary_alarms[f.name]) == toset(concat(
+        [for kind in ["errors", "throttles", "duration-p99", "error-logs"] : "functions-test-${f.name}-${kind}"],
+        contains([for t in try(f.triggers, []) : t.source], "events_table_stream") ? ["functions-test-${f.name}-iterator-age"] : [],
+        length(try(f.routes, [])) > 0 ? ["functions-test-api-5xx-rate"] : [],
+      ))
+    ]) && contains(output.canary_alarms["ProcessRecords"], "functions-test-ProcessRecords-iterator-age")
+    error_message = "A function's canary alarms are its own (errors, throttles, duration-p99, error-logs, iterator-age if it reads the stream) and the API's 5xx rate if it serves routes."
+  }
 }
 
 run "dashboard_draws_only_emitted_metrics" {

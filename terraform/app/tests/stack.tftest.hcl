@@ -36,6 +36,19 @@ run "routes_keys_and_pinned_zips" {
   }
 
   assert {
+    condition = alltrue([
+      for policy in [module.data_key.policy, module.cursor_key.policy] : [
+        for s in jsondecode(policy).Statement : { sid = s.Sid, actions = s.Action, principals = s.Principal.AWS } if contains(flatten([try(s.Principal.AWS, [])]), "arn:aws:iam::111122223333:role/functions-readonly-test")
+        ] == [{
+          sid        = "AllowReadersToDescribeKey"
+          actions    = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+          principals = ["arn:aws:iam::111122223333:role/functions-readonly-test"]
+      }]
+    ])
+    error_message = "Each key's policy must let the environment's read-only role (functions-readonly-<env>) read what a plan refreshes, in one statement, and nothing else."
+  }
+
+  assert {
     condition = toset(flatten([
       for s in jsondecode(module.data_key.policy).Statement : flatten([s.Principal.Service]) if can(s.Principal.Service)
     ])) == toset(["logs.eu-west-1.amazonaws.com", "s3.amazonaws.com", "cloudwatch.amazonaws.com"])
@@ -63,9 +76,19 @@ run "routes_keys_and_pinned_zips" {
 
   assert {
     condition = alltrue([
-      for env in ["dev", "prod"] : can(regex("(?m)^kms_key_id += \"arn:aws:kms:", file("environments/${env}.backend.hcl"))) && can(regex("(?m)^key += \"app/${env}.tfstate\"", file("environments/${env}.backend.hcl")))
+      for env in ["dev", "stage", "prod"] : can(regex("(?m)^kms_key_id += \"arn:aws:kms:", file("environments/${env}.backend.hcl"))) && can(regex("(?m)^key += \"app/${env}.tfstate\"", file("environments/${env}.backend.hcl")))
     ]) && length(output.function_names) > 0
     error_message = "environments/<env>.backend.hcl must name the bootstrap key (kms_key_id) and the environment's own state key."
+  }
+
+  assert {
+    condition = alltrue([
+      for env in ["stage", "prod"] : can(regex("(?m)^environment += \"${env}\"$", file("environments/${env}.tfvars")))
+      && can(regex("(?m)^deletion_protection += true$", file("environments/${env}.tfvars")))
+      && can(regex("(?m)^force_destroy_data += false$", file("environments/${env}.tfvars")))
+      && tonumber(regex("(?m)^log_retention_days += ([0-9]+)$", file("environments/${env}.tfvars"))[0]) >= 365
+    ]) && length(output.function_names) > 0
+    error_message = "stage rehearses prod: both keep the events table (deletion_protection = true), never force-destroy the data bucket, and keep logs at least 365 days."
   }
 }
 
@@ -76,20 +99,15 @@ run "images_run_by_digest" {
     package_type            = "Image"
     artifact_bucket         = null
     image_repository_prefix = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions"
+    # A different digest per function: each must run its own.
+    image_digests = { for f in jsondecode(file("../../functions/functions.json")).functions : f.name => "sha256:${sha256(f.name)}" }
   }
 
   assert {
     condition = alltrue([
-      for name, f in module.functions : f.package.image_uri == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions/${lower(name)}@sha256:0f3c3a2f3d6b1e5c9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f" && f.package.s3_key == null
-    ])
-    error_message = "Images must be deployed by the digest the release tag resolves to, not by the tag."
-  }
-
-  assert {
-    condition = alltrue([
-      for name, i in data.aws_ecr_image.functions : i.repository_name == "functions/${lower(name)}" && i.image_tag == "1.2.3" && i.registry_id == "111122223333"
-    ])
-    error_message = "The digest must be read from functions/<function> at the release tag in the registry of the prefix."
+      for name, f in module.functions : f.package.image_uri == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions/${lower(name)}@sha256:${sha256(name)}" && f.package.s3_key == null
+    ]) && length(module.functions) == length(jsondecode(file("../../functions/functions.json")).functions)
+    error_message = "Every function must run <prefix>/<function, lowercase>@<its digest from image_digests>, never a tag."
   }
 }
 
@@ -122,6 +140,8 @@ run "reject_round_1" {
     deploy_role_arn = "functions-deploy-test"
     # boundary that is not a policy
     permissions_boundary_arn = "arn:aws:iam::111122223333:role/boundary"
+    # read-only role that is not a role
+    readonly_role_arn = "arn:aws:iam::111122223333:user/auditor"
   }
 
   expect_failures = [
@@ -135,6 +155,7 @@ run "reject_round_1" {
     var.break_glass_role_arns,
     var.deploy_role_arn,
     var.permissions_boundary_arn,
+    var.readonly_role_arn,
   ]
 }
 
@@ -148,12 +169,16 @@ run "reject_round_2" {
     release_version = "1.2.3-rc"
     # zip without artifact bucket
     artifact_bucket = null
+    # image by tag instead of digest (validations that read other objects run after the
+    # plain ones, so they cannot share round 1, where the plain ones fail)
+    image_digests = { ListObjects = "1.2.3" }
   }
 
   expect_failures = [
     var.environment,
     var.release_version,
     var.artifact_bucket,
+    var.image_digests,
   ]
 }
 
@@ -164,12 +189,28 @@ run "reject_round_3" {
     # release with leading zero
     release_version = "1.02.3"
     # image without repository prefix
-    package_type = "Image"
+    package_type  = "Image"
+    image_digests = { for f in jsondecode(file("../../functions/functions.json")).functions : f.name => "sha256:${sha256(f.name)}" }
   }
 
   expect_failures = [
     var.release_version,
     var.image_repository_prefix,
+  ]
+}
+
+run "reject_image_without_every_digest" {
+  command = plan
+
+  variables {
+    package_type            = "Image"
+    artifact_bucket         = null
+    image_repository_prefix = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/functions"
+    image_digests           = { ListObjects = "sha256:${sha256("ListObjects")}" }
+  }
+
+  expect_failures = [
+    var.image_digests,
   ]
 }
 

@@ -120,6 +120,25 @@ locals {
     }
   }]
 
+  # Drift detection (terraform plan -lock=false with a read-only role) refreshes the key:
+  # aws_kms_key reads it with DescribeKey, GetKeyPolicy, GetKeyRotationStatus and
+  # ListResourceTags (aws_kms_alias with kms:ListAliases, which no key policy governs). Those
+  # four and nothing else: no use of the key, no grants, no change.
+  reader_actions = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+  ]
+
+  reader_statements = length(var.reader_arns) == 0 ? [] : [{
+    Sid       = "AllowReadersToDescribeKey"
+    Effect    = "Allow"
+    Principal = { AWS = var.reader_arns }
+    Action    = local.reader_actions
+    Resource  = "*"
+  }]
+
   user_statements = length(var.user_arns) == 0 ? [] : [{
     Sid       = "AllowKeyUsers"
     Effect    = "Allow"
@@ -163,6 +182,7 @@ locals {
       local.root_statements,
       local.administrator_statements,
       local.deployer_statements,
+      local.reader_statements,
       local.user_statements,
       local.logs_statements,
       local.service_statements,

@@ -77,6 +77,17 @@ variable "deployer_via_services" {
   }
 }
 
+variable "reader_arns" {
+  type        = list(string)
+  description = "IAM roles that may read the key's metadata, policy, rotation status and tags (kms:DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags: what a terraform plan refreshes), e.g. a read-only drift-detection role. Nothing else: they can neither use nor change the key. Each must exist when the policy is written (KMS refuses unknown principals)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.reader_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "reader_arns must contain only IAM role ARNs."
+  }
+}
+
 variable "user_arns" {
   type        = list(string)
   description = "IAM role or user ARNs allowed to use the key directly: for SYMMETRIC_DEFAULT kms:Encrypt, Decrypt, ReEncryptFrom, ReEncryptTo, GenerateDataKey, GenerateDataKeyWithoutPlaintext and DescribeKey; for HMAC_256 kms:GenerateMac, VerifyMac and DescribeKey."

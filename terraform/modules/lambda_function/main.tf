@@ -141,11 +141,19 @@ resource "aws_lambda_function" "this" {
   ]
 }
 
+# Created pointing at the version published then; from there on the deploy step owns it
+# (scripts/deploy.sh): it shifts a share of traffic to the version an apply published
+# (routing_config), watches the canary alarms, then points the alias at it, or back at the
+# old version to roll back in seconds without Terraform. Terraform must not undo either.
 resource "aws_lambda_alias" "live" {
   name             = "live"
-  description      = "The version that serves traffic; move it to roll forward or back."
+  description      = "The version that serves traffic; the deploy step moves it to roll forward or back."
   function_name    = aws_lambda_function.this.function_name
   function_version = aws_lambda_function.this.version
+
+  lifecycle {
+    ignore_changes = [function_version, routing_config]
+  }
 }
 
 resource "aws_lambda_event_source_mapping" "this" {

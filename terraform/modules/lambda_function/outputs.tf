@@ -44,7 +44,7 @@ output "log_group_arn" {
 }
 
 output "version" {
-  description = "Version number published by the latest deployment (the one \"live\" points at)."
+  description = "Version number this apply published (publish = true). \"live\" points at it only at creation: afterwards the deploy step moves the alias to it (canary, then all traffic) or leaves it on the previous one."
   value       = aws_lambda_function.this.version
 }
 

@@ -59,3 +59,18 @@ output "metric_filters" {
   description = "The error-line metric filter of each function: log group and pattern."
   value       = { for k, f in aws_cloudwatch_log_metric_filter.error_lines : k => { log_group_name = f.log_group_name, pattern = f.pattern } }
 }
+
+output "function_alarm_names" {
+  description = "Each function's own alarms by manifest name: errors, throttles, duration-p99, error-logs and, for a stream consumer, iterator-age. What a canary of that function must keep OK."
+  value = {
+    for name in keys(var.functions) : name => sort(concat(
+      [for key, a in aws_cloudwatch_metric_alarm.function : a.alarm_name if local.function_alarms[key].function == name],
+      [for key, a in aws_cloudwatch_metric_alarm.iterator_age : a.alarm_name if key == name],
+    ))
+  }
+}
+
+output "api_error_rate_alarm_names" {
+  description = "The HTTP API's error-rate alarms by status class (\"5xx\", \"4xx\")."
+  value       = { for key, a in aws_cloudwatch_metric_alarm.api_error_rate : key => a.alarm_name }
+}

@@ -15,9 +15,6 @@ mock_data "aws_region" {
 mock_data "aws_s3_object" {
   defaults = { version_id = "v3HL4kqtJvjVBH40Nrjfkd" }
 }
-mock_data "aws_ecr_image" {
-  defaults = { image_digest = "sha256:0f3c3a2f3d6b1e5c9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f" }
-}
 mock_resource "aws_kms_key" {
   defaults = { arn = "arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", key_id = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0" }
 }

@@ -261,6 +261,31 @@ run "deployers_use_the_key_only_through_lambda_and_dynamodb" {
   }
 }
 
+run "readers_only_read_the_key" {
+  command = plan
+
+  variables {
+    key_spec    = "HMAC_256"
+    reader_arns = ["arn:aws:iam::111122223333:role/functions-readonly-dev"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "AllowReadersToDescribeKey"]) == {
+      Sid       = "AllowReadersToDescribeKey"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111122223333:role/functions-readonly-dev"] }
+      Action    = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+      Resource  = "*"
+    }
+    error_message = "Readers may read what a plan refreshes (metadata, policy, rotation status, tags) and nothing else, for any key spec."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid if contains(flatten([s.Principal.AWS]), "arn:aws:iam::111122223333:role/functions-readonly-dev")] == ["AllowReadersToDescribeKey"]
+    error_message = "A reader must appear in no other statement."
+  }
+}
+
 # Rejections in rounds: each round gives several variables one bad value each (the comment
 # above a value names the case). Terraform checks every variable's validations, and a round
 # passes only if every variable it lists in expect_failures is refused, so each bad value
@@ -312,6 +337,8 @@ run "reject_round_2" {
     administrator_arns = ["111122223333"]
     # service principal that is not a service
     service_principals = ["arn:aws:iam::111122223333:role/deploy"]
+    # reader that is not a role
+    reader_arns = ["arn:aws:iam::111122223333:user/auditor"]
   }
 
   expect_failures = [
@@ -319,6 +346,7 @@ run "reject_round_2" {
     var.deletion_window_in_days,
     var.administrator_arns,
     var.service_principals,
+    var.reader_arns,
   ]
 }
 

@@ -254,7 +254,7 @@ run "alias_live_points_at_published_version" {
   }
   assert {
     condition     = aws_lambda_alias.live.function_version == "7" && aws_lambda_alias.live.function_version == aws_lambda_function.this.version
-    error_message = "The alias should point at the version just published."
+    error_message = "At creation the alias should point at the version just published."
   }
   assert {
     condition     = output.alias_arn == "arn:aws:lambda:eu-west-1:111122223333:function:orders-api:live" && output.version == "7"
