@@ -743,7 +743,7 @@ if want drift; then
   # A repository whose release v1.0.0 is the test stack (at stack/), and one plain apply of it.
   drift_repo="$work/drift-repo"
   git init -q "$drift_repo" && git -C "$drift_repo" config user.email t@example.invalid && git -C "$drift_repo" config user.name t
-  mkdir -p "$drift_repo/stack" && cp "$REPO_ROOT/tests/release/deploy_stack/main.tf" "$drift_repo/stack/"
+  cp -R "$REPO_ROOT/tests/release/deploy_stack" "$drift_repo/stack"
   git -C "$drift_repo" add -A && git -C "$drift_repo" commit -qm "release 1.0.0" && git -C "$drift_repo" tag v1.0.0
   drift_state="$work/drift.tfstate"
   drift_vars=(-var "endpoint=$MOTO_ENDPOINT" -var "api_endpoint=http://127.0.0.1:9" -var "artifact_bucket=$bucket")
@@ -778,11 +778,11 @@ if want drift; then
   aws lambda update-function-configuration --function-name functions-test-ListObjects --timeout 42 >/dev/null
   drifted() {
     exits_with 2 "" drift test --backend-config "path=$drift_state" || return 1
-    grep -q '^- `aws_lambda_function.fn`: .*timeout.*42' "$work/out" || return 1
+    grep -q '^- `aws_lambda_function.fn\["ListObjects"\]`: .*timeout.*42' "$work/out" || return 1
     grep -q 'an apply of 1.0.0 would update' "$work/out" || return 1
-    grep -q 'aws_lambda_function.fn' "$work/drift-summary.md" && grep -q 'Drift test: [0-9]* resource(s) differ from 1.0.0' "$work/drift-summary.md"
+    grep -q 'aws_lambda_function.fn\["ListObjects"\]' "$work/drift-summary.md" && grep -q 'Drift test: [0-9]* resource(s) differ from 1.0.0' "$work/drift-summary.md"
   }
-  check "a timeout changed behind Terraform's back is drift (exit 2) naming aws_lambda_function.fn and the timeout" drifted
+  check "a timeout changed behind Terraform's back is drift (exit 2) naming aws_lambda_function.fn["ListObjects"] and the timeout" drifted
   check "drift.sh leaves the state as it was (plan only, never applied)" sha256sum -c "$work/drift-state.sum"
   check "an environment with nothing in its state fails clearly (exit 1)" exits_with 1 \
     "nowhere has no release_version output" drift nowhere --backend-config "path=$work/nowhere.tfstate"

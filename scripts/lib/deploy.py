@@ -42,6 +42,43 @@ class Interrupted(Exception):
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
 
 
+class Signals:
+    """SIGINT/SIGTERM (a cancel, a step timeout) stop the run at the next checkpoint: between
+    steps, or at once while it only waits. Raising inside an AWS call or while a child runs
+    would leave either half-done; Terraform gets the signal itself and stops cleanly."""
+
+    def __init__(self):
+        self.received = None
+        self.waiting = False
+        signal.signal(signal.SIGINT, self.handle)
+        signal.signal(signal.SIGTERM, self.handle)
+
+    def handle(self, signum, _frame):
+        self.received = self.received or signum
+        if self.waiting:
+            self.waiting = False
+            raise Interrupted(signum)
+
+    def checkpoint(self):
+        if self.received:
+            raise Interrupted(self.received)
+
+    def sleep(self, seconds):
+        self.checkpoint()
+        self.waiting = True
+        try:
+            time.sleep(seconds)
+        finally:
+            self.waiting = False
+
+    def ignore(self):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+SIGNALS = None
+
+
 def log(message):
     print(message, flush=True)
 
@@ -106,6 +143,9 @@ class Deploy:
 
     # --- journal and outputs -------------------------------------------------------------
     def record(self, **changes):
+        """Records a phase in the journal; a checkpoint for a pending signal."""
+        if SIGNALS:
+            SIGNALS.checkpoint()
         self.journal.update(changes)
         if self.args.journal:
             tmp = self.args.journal + ".tmp"
@@ -226,7 +266,7 @@ class Deploy:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
-                time.sleep(min(a.poll_seconds, left))
+                SIGNALS.sleep(min(a.poll_seconds, left))
             self.steps.append(("canary", self.args.version, f"{a.canary_percent:g} % for {a.canary_minutes:g} min, no alarm"))
         self.point(shifting)
         log(f"== the {ALIAS} aliases point at the new versions: " + ", ".join(f"{n}:{v}" for n, v in sorted(shifting.items())))
@@ -416,18 +456,13 @@ def main():
     deploy = Deploy(args)
     if journal is not None:
         deploy.journal = journal
-
-    def interrupted(signum, _frame):
-        raise Interrupted(signum)
-
-    signal.signal(signal.SIGINT, interrupted)
-    signal.signal(signal.SIGTERM, interrupted)
+    global SIGNALS
+    SIGNALS = Signals()
     try:
         return deploy.recover() if args.recover else deploy.run()
     except Interrupted as e:
-        # Terraform got the same signal and stopped cleanly; what was started is in the journal.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # What was started is in the journal; the summary is written with the signals ignored.
+        SIGNALS.ignore()
         deploy.steps.append(("interrupted", deploy.journal["version"], f"{e} during {deploy.journal['phase']}"))
         before_apply = deploy.journal["phase"] in ("start", "verified", "planned")
         deploy.finish("interrupted" if before_apply else "interrupted-applying",
