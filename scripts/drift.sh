@@ -23,6 +23,11 @@ Usage: scripts/drift.sh --environment ENV [--repo DIR] [--tf-path PATH] [--backe
   --backend-config  passed to terraform init as -backend-config=VALUE (repeatable). Default:
                     environments/ENV.backend.hcl of the Terraform root; an environment without
                     that file is unknown.
+  --image-release BUCKET KEY
+                    for an environment running images: read the image digests the running
+                    version released from its signed manifest in BUCKET (verified with the
+                    release signing key KEY) and pass them as -var image_digests, as the
+                    deploy does
   TERRAFORM_ARGS    passed to terraform plan, as the deploy passes them (e.g.
                     -var-file=environments/ENV.tfvars -var artifact_bucket=…); relative paths
                     are inside the Terraform root. release_version is set by this script.
@@ -43,12 +48,15 @@ env_name=""
 repo="$REPO_ROOT"
 tf_path="terraform/app"
 backend=()
+image_bucket=""
+image_key=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --environment) env_name="${2:?--environment needs a value}"; shift 2 ;;
     --repo) repo="${2:?--repo needs a value}"; shift 2 ;;
     --tf-path) tf_path="${2:?--tf-path needs a value}"; shift 2 ;;
     --backend-config) backend+=("-backend-config=${2:?--backend-config needs a value}"); shift 2 ;;
+    --image-release) image_bucket="${2:?--image-release needs BUCKET KEY}"; image_key="${3:?--image-release needs BUCKET KEY}"; shift 3 ;;
     -h|--help) usage; exit 0 ;;
     --) shift; break ;;
     *) usage >&2; exit 1 ;;
@@ -92,6 +100,11 @@ echo "== $env_name runs $version"
 version_tree "$repo" "$version" "$work/tree"
 [[ -d "$work/tree/$tf_path" ]] || die "v$version has no $tf_path"
 tf_init "$work/tree/$tf_path" "${backend[@]}" || die "terraform init of v$version's $tf_path failed"
+if [[ -n "$image_bucket" ]]; then
+  digests="$(python3 "$REPO_ROOT/scripts/lib/release_manifest.py" verify "$image_bucket" "$version" Image "$image_key")" \
+    || die "the image release of $version did not verify"
+  tf_args+=(-var "image_digests=$digests")
+fi
 echo "== terraform plan of v$version (read-only: -lock=false, -refresh=true)"
 plan_status=0
 terraform -chdir="$work/tree/$tf_path" plan -detailed-exitcode -lock=false -input=false -refresh=true -no-color \

@@ -591,8 +591,8 @@ PY
   added_function_rolled_back() {
     if deploy 2.0.0; then show 2.0.0; echo "deploy.sh exited 0"; return 1; fi
     show 2.0.0; snapshot
-    grep -q '^== test runs 1.0.0; deploying 2.0.0' "$work/deploy-2.0.0.log" || return 1
-    grep -q '^== rolling test back to 1.0.0' "$work/deploy-2.0.0.log" || return 1
+    grep -q '^== \[ *[0-9.]* s\] test runs 1.0.0; deploying 2.0.0' "$work/deploy-2.0.0.log" || return 1
+    grep -q '^== \[ *[0-9.]* s\] rolling test back to 1.0.0' "$work/deploy-2.0.0.log" || return 1
     out_is 'previous_version=1.0.0' && out_is 'result=rolled-back' && out_is 'deployed_version=1.0.0' || return 1
     summary_has 'Deploy test: 2.0.0 ❌ — rolled back to 1.0.0' && summary_has 'test now runs: **1.0.0**' || return 1
     summary_has '| smoke | 2.0.0 | smoke: ' && summary_has '| rollback | 1.0.0 | v1.0.0'"'"'s tree applied |' || return 1
@@ -643,7 +643,7 @@ PY
   canary_passes() {
     deploy 2.2.0 || { show 2.2.0; return 1; }
     show 2.2.0
-    grep -q '^== canary: 10 % of the traffic to the new versions of 1 function(s)' "$work/deploy-2.2.0.log" || return 1
+    grep -q '^== \[ *[0-9.]* s\] canary: 10 % of the traffic to the new versions of 1 function(s)' "$work/deploy-2.2.0.log" || return 1
     summary_has '| canary | 2.2.0 | 10 % for 0.05 min, no alarm |' && summary_has 'test now runs: **2.2.0**' || return 1
     [[ "$(live_release)" == 2.2.0 ]] || return 1
     snapshot >"$work/env-now"
@@ -782,12 +782,15 @@ if want drift; then
     grep -q 'an apply of 1.0.0 would update' "$work/out" || return 1
     grep -q 'aws_lambda_function.fn\["ListObjects"\]' "$work/drift-summary.md" && grep -q 'Drift test: [0-9]* resource(s) differ from 1.0.0' "$work/drift-summary.md"
   }
-  check "a timeout changed behind Terraform's back is drift (exit 2) naming aws_lambda_function.fn["ListObjects"] and the timeout" drifted
+  check "a timeout changed behind Terraform's back is drift (exit 2) naming the function aws_lambda_function.fn[\"ListObjects\"] and the timeout" drifted
   check "drift.sh leaves the state as it was (plan only, never applied)" sha256sum -c "$work/drift-state.sum"
   check "an environment with nothing in its state fails clearly (exit 1)" exits_with 1 \
     "nowhere has no release_version output" drift nowhere --backend-config "path=$work/nowhere.tfstate"
   check "an environment without a backend file is unknown (exit 1)" exits_with 1 \
     "unknown environment 'nowhere'" drift nowhere
+  drift_key="$(aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --query KeyMetadata.Arn --output text)"
+  check "an image environment whose running version has no signed image release fails (exit 1)" exits_with 1 \
+    "release 1.0.0 has no Image manifest" drift test --backend-config "path=$drift_state" --image-release "$bucket" "$drift_key"
   git -C "$drift_repo" tag -d v1.0.0 >/dev/null
   no_tag() {
     exits_with 1 "has no tag v1.0.0" drift test --backend-config "path=$drift_state" || return 1

@@ -79,7 +79,13 @@ class Signals:
 SIGNALS = None
 
 
+STARTED = time.monotonic()
+
+
 def log(message):
+    """A line of the job log; a step's line ("== …") carries the seconds since the start."""
+    if message.startswith("== "):
+        message = f"== [{time.monotonic() - STARTED:6.1f} s] {message[3:]}"
     print(message, flush=True)
 
 
