@@ -25,10 +25,16 @@ What it does differently from `moto_server`, for scripts/local.sh and scripts/te
   at that moment was lost) and ChangeMessageVisibility, while SendMessage appends under the
   queue's own lock. Those calls take that lock here too, so each is atomic towards the others
   as in SQS. A long poll still releases it while it waits.
+- moto's DynamoDB checks a write's condition, then stores the item, with no lock between: two
+  concurrent PutItems of one key with attribute_not_exists could both succeed (seen in a full
+  test run: two of fifty parallel creates answered 201). Item writes (PutItem, UpdateItem,
+  DeleteItem, TransactWriteItems, BatchWriteItem) run one at a time here, so a conditional
+  write is atomic as in DynamoDB. Reads do not wait.
 moto's own files are not changed.
 """
 import json
 import sys
+import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -111,6 +117,22 @@ _sqs.SQSBackend.receive_message = _under_the_queues_lock(_sqs.SQSBackend.receive
 _sqs.SQSBackend.change_message_visibility = _under_the_queues_lock(_sqs.SQSBackend.change_message_visibility, _backend_queue)
 _sqs.SQSBackend.purge_queue = _under_the_queues_lock(_sqs.SQSBackend.purge_queue, _backend_queue)
 _sqs.Queue.delete_message = _under_the_queues_lock(_sqs.Queue.delete_message, lambda queue, *rest: queue)
+
+from moto.dynamodb import models as _dynamodb  # noqa: E402
+
+_dynamodb_writes = threading.RLock()
+
+
+def _one_write_at_a_time(method):
+    def locked(self, *args, **kwargs):
+        with _dynamodb_writes:
+            return method(self, *args, **kwargs)
+    return locked
+
+
+for _name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+    if hasattr(_dynamodb.DynamoDBBackend, _name):
+        setattr(_dynamodb.DynamoDBBackend, _name, _one_write_at_a_time(getattr(_dynamodb.DynamoDBBackend, _name)))
 
 if __name__ == "__main__":
     host, port = sys.argv[1], int(sys.argv[2])
