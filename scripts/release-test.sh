@@ -585,6 +585,17 @@ PY
   }
   check "first deploy of 1.0.0 (tag v1.0.0's tree) passes its smoke test; the live alias runs 1.0.0" first_deploy
   snapshot >"$work/env-1.0.0"
+  check "the canary counts an alarm the stack names but CloudWatch lacks as firing (it would watch nothing)" \
+    python3 - "$REPO_ROOT/scripts/lib" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import boto3, deploy
+watcher = deploy.Deploy.__new__(deploy.Deploy)
+watcher.cloudwatch = boto3.client("cloudwatch")
+firing = watcher.firing(["functions-test-ListObjects-errors", "functions-test-Missing-errors"])
+assert firing == ["functions-test-Missing-errors (no such alarm)"], firing
+print(firing)
+PY
 
   added_function_rolled_back() {
     if deploy 2.0.0; then show 2.0.0; echo "deploy.sh exited 0"; return 1; fi
@@ -662,6 +673,7 @@ PY
     deploy 3.0.0 --canary-minutes 1 || status=$?
     wait "$watcher" || true
     show 3.0.0
+    cp "$work/deploy-3.0.0.log" "$work/deploy-3.0.0-alarm.log"; cp "$work/summary.md" "$work/summary-3.0.0-alarm.md"
     [[ "$status" -ne 0 && -s "$work/alarm-set" ]] || { echo "exit $status; alarm set: $(cat "$work/alarm-set" 2>/dev/null)"; return 1; }
     out_is 'result=rolled-back' && out_is 'deployed_version=1.0.0' || return 1
     summary_has 'alarm during the canary: functions-test-ListObjects-errors (Errors >= 1 (test))' || return 1

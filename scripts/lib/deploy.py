@@ -236,12 +236,16 @@ class Deploy:
         return moved
 
     def firing(self, alarms):
+        """The alarms in ALARM; an alarm the stack names but CloudWatch does not have counts as
+        firing (a canary watching nothing would pass blind)."""
         names = sorted(set(alarms))
-        firing = []
+        firing, seen = [], set()
         for i in range(0, len(names), 100):
             for alarm in self.cloudwatch.describe_alarms(AlarmNames=names[i:i + 100]).get("MetricAlarms", []):
+                seen.add(alarm["AlarmName"])
                 if alarm["StateValue"] == "ALARM":
                     firing.append(f"{alarm['AlarmName']} ({alarm.get('StateReason', '')})")
+        firing += [f"{name} (no such alarm)" for name in names if name not in seen]
         return firing
 
     def canary(self, outputs):
