@@ -495,7 +495,7 @@ if want deploy; then
       || { cat "$work/release-$v.log"; die "release $v failed"; }
   done
   # The releases: tags of a scratch repository holding the stand-in stack (tests/release/deploy_stack),
-  # as the app's releases are tags of this one. release_stack VERSION FUNCTIONS_JSON [SED]
+  # as the app's releases are tags of this one. release_stack VERSION FUNCTIONS_JSON
   repo="$work/releases"
   git init -q "$repo"
   release_stack() {
