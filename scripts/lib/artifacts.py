@@ -22,12 +22,17 @@ def fail(message):
     sys.exit(1)
 
 
-def sha256_file(path):
+def sha256_stream(chunks):
+    """The hex SHA-256 of an iterable of byte blocks (a file read in blocks, an S3 body's chunks)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for chunk in chunks:
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def sha256_file(path):
+    with open(path, "rb") as f:
+        return sha256_stream(iter(lambda: f.read(1 << 20), b""))
 
 
 def files(bucket, version, dist, names):
@@ -46,10 +51,7 @@ def files(bucket, version, dist, names):
             recorded = obj["Metadata"].get("sha256", "")
             if len(recorded) != 64 or any(c not in "0123456789abcdef" for c in recorded):
                 fail(f"s3://{bucket}/{key} has no recorded sha256 (metadata x-amz-meta-sha256): it was not written by this script; refusing to deploy it.")
-            digest = hashlib.sha256()
-            for block in obj["Body"].iter_chunks(1 << 20):
-                digest.update(block)
-            actual = digest.hexdigest()
+            actual = sha256_stream(obj["Body"].iter_chunks(1 << 20))
             if actual != recorded:
                 fail(f"TAMPERED: s3://{bucket}/{key} has sha256 {actual} but its release recorded {recorded}. "
                      f"Do not deploy {version}; find out who wrote the object (bucket versions, CloudTrail).")

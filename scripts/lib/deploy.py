@@ -282,8 +282,7 @@ class Deploy:
         log(f"== the {ALIAS} aliases point at the new versions: " + ", ".join(f"{n}:{v}" for n, v in sorted(shifting.items())))
         self.record(phase="promoted")
 
-    def smoke(self, tree, label):
-        outputs = tree.outputs()
+    def smoke(self, tree, outputs, label):
         url = outputs.get("api_endpoint")
         if not url:
             self.failed_checks[label] = ["no api_endpoint output"]
@@ -333,11 +332,12 @@ class Deploy:
             return self.roll_back(f"terraform apply of {a.version} failed")
         self.steps.append(("apply", a.version, "applied"))
         try:
-            self.canary(tree.outputs())
+            outputs = tree.outputs()
+            self.canary(outputs)
         except Failed as e:
             self.steps.append(("canary", a.version, str(e)))
             return self.roll_back(str(e))
-        ok, total = self.smoke(tree, "deploy")
+        ok, total = self.smoke(tree, outputs, "deploy")
         self.steps.append(("smoke", a.version, total))
         if not ok:
             return self.roll_back(f"the smoke test of {a.version} failed")
@@ -371,7 +371,7 @@ class Deploy:
             self.steps.append(("rollback", previous, f"{e}: {a.environment} is in an unknown state, see docs/operations.md (an apply that fails half-way)"))
             return self.finish("rollback-failed", why)
         self.steps.append(("rollback", previous, f"v{previous}'s tree applied"))
-        ok, total = self.smoke(tree, "rollback")
+        ok, total = self.smoke(tree, tree.outputs(), "rollback")
         self.steps.append(("smoke", previous, total))
         if not ok:
             self.steps.append(("rollback", previous, f"rolled back to {previous}, but its smoke test FAILED too"))

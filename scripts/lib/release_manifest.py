@@ -16,7 +16,6 @@ all in the manifest) has the manifest's SHA-256 (it reads each one). It exits 1 
 first thing that does not match; nothing is deployed from a release that fails it.
 Credentials, region and AWS_ENDPOINT_URL come from the environment.
 """
-import hashlib
 import json
 import os
 import sys
@@ -24,12 +23,9 @@ import sys
 import boto3
 from botocore.exceptions import ClientError
 
+from artifacts import fail, sha256_stream
+
 ALGORITHM = "ECDSA_SHA_256"
-
-
-def fail(message):
-    print("error: " + message, file=sys.stderr)
-    sys.exit(1)
 
 
 def keys(version, package_type):
@@ -44,13 +40,6 @@ def read(s3, bucket, key):
         if e.response["Error"]["Code"] in ("NoSuchKey", "404"):
             return None
         fail(f"cannot read s3://{bucket}/{key}: {e}")
-
-
-def sha256_stream(chunks):
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def document(version, package_type, artifacts):
